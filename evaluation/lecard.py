@@ -1,0 +1,112 @@
+"""Retrieval quality on the LeCaRD development split, side by side with the published runs.
+
+Protocol (../shared/docs/DATA.md): each of the 77 queries ranks its pool of ~100 candidates, from the fact
+text alone (headline) and with the alleged charges; NDCG@10/20/30 with linear gain, MAP and P@5 with grade
+3 relevant. Full-corpus retrieval ranks all 12,763 development documents (recall of grade ≥ 2 at 100).
+The index is the development index (LeCaRD candidates + CAIL2018 train) built by :func:`dev_index`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from evaluation.metrics import score_run
+from evaluation.trec import read_run
+from indexing.index import LeianIndex
+from indexing.pipeline import IngestSummary, ingest
+from leian.settings import Settings, get_settings
+from retrieval.searcher import Query, Searcher
+
+__all__ = ["DEV_INDEX", "dev_index", "dev_sources", "lecard_runs", "load_lecard", "retrieval_table"]
+
+DEV_INDEX = "lecard-dev"
+PUBLISHED = {"sailer.run": "SAILER (published run)", "bm25_lecard.run": "LeCaRD BM25", "lmir_lecard.run": "LeCaRD LMIR"}
+
+
+def dev_sources(settings: Settings) -> list[Path]:
+    """The 12,763 development documents: LeCaRD candidates and CAIL2018 train."""
+    return [settings.data / "lecard" / "candidates.jsonl.gz", settings.data / "cail2018" / "data_train.json"]
+
+
+def dev_index(
+    settings: Settings | None = None, rebuild: bool = False
+) -> tuple[LeianIndex, IngestSummary | None, float]:
+    """The development index (built on first use); returns it, the ingest summary and the ingest seconds."""
+    settings = settings or get_settings()
+    directory = settings.index_dir(DEV_INDEX)
+    if rebuild and directory.exists():
+        import shutil
+
+        shutil.rmtree(directory)
+    index = LeianIndex(directory, create=True, settings=settings)
+    if index.catalog.count():
+        return index, None, 0.0
+    started = time.perf_counter()
+    summary = ingest(index, dev_sources(settings))
+    return index, summary, time.perf_counter() - started
+
+
+def load_lecard(settings: Settings) -> tuple[list[dict], dict[str, dict[str, int]], dict[str, list[str]]]:
+    """Queries, graded qrels and pools of the development split."""
+    root = settings.data / "lecard"
+    queries = [json.loads(line) for line in (root / "queries.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    qrels = {
+        q: {d: int(g) for d, g in grades.items()} for q, grades in json.loads((root / "qrels.json").read_text()).items()
+    }
+    pools = {q: [str(d) for d in docs] for q, docs in json.loads((root / "pools.json").read_text()).items()}
+    return queries, qrels, pools
+
+
+def lecard_runs(
+    searcher: Searcher, queries: list[dict], pools: dict[str, list[str]] | None, with_charges: bool, k: int = 100
+) -> tuple[dict[str, list[str]], list[float]]:
+    """Rankings per query (pool re-ranking when ``pools`` is given) and per-query latencies in ms."""
+    run, latencies = {}, []
+    for q in queries:
+        query = Query(
+            text=q["fact"],
+            charges=tuple(q.get("charges") or ()) if with_charges else (),
+            candidates=frozenset(pools[q["id"]]) if pools is not None else None,
+            id=q["id"],
+        )
+        result = searcher.search(query, k=k, explain=False)
+        run[q["id"]] = [h.id for h in result.hits]
+        latencies.append(result.took_ms)
+    return run, latencies
+
+
+def _row(name: str, scores: dict[str, float]) -> str:
+    cells = " | ".join(f"{scores[m]:.4f}" for m in ("NDCG@10", "NDCG@20", "NDCG@30", "MAP", "P@5"))
+    return f"| {name} | {cells} |"
+
+
+def retrieval_table(index: LeianIndex, settings: Settings | None = None) -> str:
+    """The Markdown retrieval section of BENCHMARKS.md, computed from scratch on ``index``."""
+    settings = settings or get_settings()
+    queries, qrels, pools = load_lecard(settings)
+    searcher = Searcher(index)
+    lines = [
+        "| system (LeCaRD dev, 77 queries, pool re-ranking) | NDCG@10 | NDCG@20 | NDCG@30 | MAP | P@5 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for file, name in PUBLISHED.items():
+        path = settings.data / "lecard" / "runs" / file
+        if path.exists():
+            lines.append(_row(name + ", fact only", score_run(read_run(path), qrels)))
+    fact_run, _ = lecard_runs(searcher, queries, pools, with_charges=False)
+    lines.append(_row("**Leian, fact only** (charges inferred)", score_run(fact_run, qrels)))
+    charge_run, _ = lecard_runs(searcher, queries, pools, with_charges=True)
+    lines.append(_row("**Leian, fact + alleged charges**", score_run(charge_run, qrels)))
+    full_fact, _ = lecard_runs(searcher, queries, None, with_charges=False)
+    full_charge, _ = lecard_runs(searcher, queries, None, with_charges=True)
+    r_fact = score_run(full_fact, qrels, recall_k=100)["R@100"]
+    r_charge = score_run(full_charge, qrels, recall_k=100)["R@100"]
+    lines += [
+        "",
+        f"Full-corpus retrieval over the {index.catalog.count():,} development documents (no pool): recall@100 of"
+        f" grade ≥ 2 labels **{r_fact:.4f}** fact only, **{r_charge:.4f}** with the alleged charges.",
+        f"Weights: `{searcher.weights.to_dict()}`.",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,291 @@
+"""An index directory: the document store, the lexical and dense indexes, the catalog and the models.
+
+The directory describes itself in ``manifest.json`` (backend, tokenizer version, embedding model and its
+fingerprint, corpus checksum, package versions, the command that built it). Opening an index checks that
+the tokenizer and model in use are the ones it was built with — searching BM25 postings made by another
+dictionary, or vectors made by another model, would silently return wrong cases.
+
+Layout::
+
+    DIR/manifest.json      what this index is
+    DIR/catalog.sqlite     per-document state and tokens (crash consistency, see indexing.catalog)
+    DIR/store.sqlite       parsed judgments (embedded backend)
+    DIR/lexical/           BM25 generations (embedded backend)
+    DIR/dense/             FAISS generations (embedded backend)
+    DIR/charges/           the charge model trained on this corpus
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from corpus.model import Judgment
+from indexing.backends import DenseIndex, DocumentStore, LexicalIndex
+from indexing.catalog import Catalog, CatalogEntry
+from indexing.encoder import Encoder
+from indexing.tokenizer import Tokenizer, get_tokenizer
+from leian.errors import IndexStateError, NotFoundError
+from leian.settings import Settings, get_settings
+
+__all__ = ["LeianIndex", "Manifest"]
+
+log = logging.getLogger(__name__)
+
+_FORMAT = "leian-index/1"
+_PACKAGES = ("leian", "jieba", "faiss-cpu", "sentence-transformers", "torch", "scikit-learn", "elasticsearch")
+
+
+@dataclass
+class Manifest:
+    """Self-description of an index directory."""
+
+    format: str = _FORMAT
+    backend: str = "embedded"
+    es_url: str = ""
+    tokenizer: str = ""
+    model: str = ""
+    model_fingerprint: str = ""
+    dim: int = 0
+    documents: int = 0
+    corpus_checksum: str = ""
+    created: str = ""
+    updated: str = ""
+    build_command: str = ""
+    versions: dict[str, str] = field(default_factory=dict)
+    charge_model_documents: int = 0
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != _FORMAT:
+            raise IndexStateError(f"{path}: 不支持的索引格式 unsupported index format {data.get('format')!r}")
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def write(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": sys.version.split()[0]}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+class LeianIndex:
+    """Open (or create) an index directory with the backend it was built for."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        create: bool = False,
+        backend: str | None = None,
+        es_url: str | None = None,
+        settings: Settings | None = None,
+        tokenizer: Tokenizer | None = None,
+        encoder: Encoder | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.directory = Path(directory)
+        self.tokenizer = tokenizer or get_tokenizer()
+        manifest_path = self.directory / "manifest.json"
+        if manifest_path.exists():
+            self.manifest = Manifest.read(manifest_path)
+            if backend and backend != self.manifest.backend:
+                raise IndexStateError(
+                    f"{self.directory} 是 {self.manifest.backend} 索引 was built for backend"
+                    f" {self.manifest.backend!r}, not {backend!r}"
+                )
+        elif create:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.manifest = Manifest(
+                backend=backend or self.settings.backend,
+                es_url=(es_url or self.settings.es_url)
+                if (backend or self.settings.backend) == "elasticsearch"
+                else "",
+                created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                tokenizer=self.tokenizer.version,
+            )
+        else:
+            raise NotFoundError(
+                f"索引不存在 no index at {self.directory}: build one with `leian ingest --index {self.directory} FILE…`"
+            )
+        if es_url and self.manifest.backend == "elasticsearch":
+            self.manifest.es_url = es_url
+        if self.manifest.tokenizer and self.manifest.tokenizer != self.tokenizer.version:
+            raise IndexStateError(
+                f"{self.directory} was built with tokenizer {self.manifest.tokenizer}, this Leian has"
+                f" {self.tokenizer.version}: rebuild the index (the same words would be segmented differently)"
+            )
+        self.encoder = encoder or Encoder.load(self.settings.model)
+        if self.manifest.model_fingerprint and self.manifest.model_fingerprint != self.encoder.fingerprint:
+            raise IndexStateError(
+                f"{self.directory} was built with model {self.manifest.model} ({self.manifest.model_fingerprint}),"
+                f" the configured model is {self.encoder.name} ({self.encoder.fingerprint}): rebuild the index or"
+                " set LEIAN_MODEL to the model it was built with"
+            )
+        self.manifest.model, self.manifest.model_fingerprint = self.encoder.name, self.encoder.fingerprint
+        self.manifest.dim = self.encoder.dim
+        self.catalog = Catalog(self.directory / "catalog.sqlite")
+        self.store, self.lexical, self.dense = self._open_backends()
+        self._charge_model: Any = None
+        self.recover()
+
+    # --- backends ------------------------------------------------------------------------------------
+    def _open_backends(self) -> tuple[DocumentStore, LexicalIndex, DenseIndex]:
+        if self.manifest.backend == "elasticsearch":
+            from indexing.elastic.connection import connect
+            from indexing.elastic.dense import ElasticDenseIndex
+            from indexing.elastic.lexical import ElasticLexicalIndex
+            from indexing.elastic.store import ElasticDocumentStore
+
+            client = connect(self.manifest.es_url)
+            name = _es_name(self.directory.name)
+            return (
+                ElasticDocumentStore(client, f"{name}-docs"),
+                ElasticLexicalIndex(client, f"{name}-lexical"),
+                ElasticDenseIndex(client, f"{name}-dense", self.encoder.dim),
+            )
+        from indexing.bm25 import BM25Index
+        from indexing.faiss_index import FaissIndex
+        from indexing.sqlite_store import SQLiteStore
+
+        return (
+            SQLiteStore(self.directory / "store.sqlite"),
+            BM25Index(self.directory / "lexical"),
+            FaissIndex(self.directory / "dense", self.encoder.dim),
+        )
+
+    # --- writes --------------------------------------------------------------------------------------
+    def write_batch(self, docs: Sequence[Judgment], entries: Sequence[CatalogEntry]) -> None:
+        """Store and index a batch so that a crash at any point leaves it either absent or replayable."""
+        if not docs:
+            return
+        ids = [d.id for d in docs]
+        self.catalog.begin(entries)
+        self.store.put(docs)
+        self._index_entries(entries)
+        self.catalog.mark_indexed(ids)
+
+    def _index_entries(self, entries: Sequence[CatalogEntry]) -> None:
+        ids = [e.id for e in entries]
+        terms = [list(e.terms) for e in entries]
+        self.lexical.add(ids, terms)
+        self.dense.add(ids, self.encoder.encode_documents([" ".join(t) for t in terms], terms))
+        self.lexical.commit()
+        self.dense.commit()
+
+    def delete(self, ids: Sequence[str]) -> int:
+        """Remove documents from the store and every index; returns how many were known."""
+        known = self.catalog.begin_delete(ids)
+        if known:
+            self._purge(known)
+        return len(known)
+
+    def _purge(self, ids: Sequence[str]) -> None:
+        self.store.delete(ids)
+        self.lexical.delete(ids)
+        self.dense.delete(ids)
+        self.lexical.commit()
+        self.dense.commit()
+        self.catalog.finish_delete(ids)
+
+    def recover(self) -> dict[str, int]:
+        """Replay what an interrupted run left: finish deletions, re-index pending documents."""
+        deleting = self.catalog.ids_in_state("deleting")
+        if deleting:
+            log.warning("finishing %d interrupted deletions in %s", len(deleting), self.directory)
+            self._purge(deleting)
+        pending = self.catalog.ids_in_state("pending")
+        if pending:
+            log.warning("re-indexing %d documents an interrupted ingest left pending", len(pending))
+            stored = dict(zip(pending, self.store.get(pending), strict=True))
+            entries = [e for e in self.catalog.entries(pending) if stored.get(e.id) is not None]
+            lost = [i for i in pending if stored.get(i) is None]
+            if entries:
+                self._index_entries(entries)
+                self.catalog.mark_indexed([e.id for e in entries])
+            if lost:  # never reached the store: forget them so a re-run ingests them afresh
+                self.catalog.begin_delete(lost)
+                self._purge(lost)
+        return {"deleted": len(deleting), "reindexed": len(pending)}
+
+    def finish(self, build_command: str | None = None) -> None:
+        """Record the corpus state in the manifest (after an ingest or a deletion)."""
+        self.manifest.documents = self.catalog.count()
+        self.manifest.corpus_checksum = self.catalog.corpus_checksum()
+        self.manifest.updated = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        self.manifest.versions = _versions()
+        if build_command:
+            self.manifest.build_command = build_command
+        self.manifest.write(self.directory / "manifest.json")
+
+    # --- the charge model ----------------------------------------------------------------------------
+    @property
+    def charge_model(self) -> Any:
+        """The charge model trained on this corpus (untrained when the corpus has too few charges)."""
+        if self._charge_model is None:
+            from retrieval.charge_model import ChargeModel
+
+            self._charge_model = ChargeModel.load(self.directory / "charges")
+        return self._charge_model
+
+    def train_charge_model(self) -> int:
+        """(Re)train the charge model on the catalog's findings; returns the number of training documents."""
+        from retrieval.charge_model import ChargeModel
+
+        entries = [e for e in self.catalog.entries() if e.charges]
+        model = ChargeModel()
+        try:
+            model.fit([e.core_terms for e in entries], [e.charges for e in entries])
+        except ValueError as exc:
+            log.warning("charge model not trained: %s", exc)
+            return 0
+        model.save(self.directory / "charges")
+        self._charge_model = model
+        self.manifest.charge_model_documents = len(entries)
+        return len(entries)
+
+    # --- reads ---------------------------------------------------------------------------------------
+    def get(self, doc_id: str) -> Judgment:
+        """One stored judgment; NotFoundError for an unknown id."""
+        doc = self.store.get([doc_id])[0]
+        if doc is None:
+            raise NotFoundError(f"索引中没有该案例 no document with id {doc_id!r}")
+        return doc
+
+    def info(self) -> dict[str, Any]:
+        """What ``leian info`` prints."""
+        return {
+            "documents": self.catalog.count(),
+            "directory": str(self.directory),
+            **{k: v for k, v in asdict(self.manifest).items() if k != "documents"},
+            "sources": self.catalog.sources(),
+            "pending": len(self.catalog.ids_in_state("pending")),
+        }
+
+    def close(self) -> None:
+        self.store.close()
+        self.catalog.close()
+
+
+def _es_name(name: str) -> str:
+    """Elasticsearch index names are lower-case and may not contain some characters."""
+    cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in name.lower()).strip("-_")
+    return f"leian-{cleaned or 'index'}"

@@ -1,0 +1,227 @@
+"""Hybrid similar-case search: lexical and dense retrieval fused with legal-element evidence.
+
+A query is a fact description or a draft judgment. It is parsed like a judgment (so a draft's findings,
+cited statutes and circumstances are used), tokenised once, and searched in both indexes. Candidates are
+re-scored by :mod:`retrieval.fusion` from normalised lexical and dense similarity plus the evidence the
+rules name — the same charges (given by the judge, or inferred), shared statutes, matching sentencing
+circumstances — and each returned case carries an explanation (:mod:`retrieval.explain`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpus.charges import normalise_charge
+from corpus.findings import findings_span
+from corpus.parse import parse_text
+from indexing.backends import SearchFilters
+from indexing.index import LeianIndex
+from leian.errors import InputError
+from retrieval.explain import explain_hit
+from retrieval.fusion import FusionWeights, fuse
+
+__all__ = ["MAX_QUERY_CHARS", "Query", "QueryAnalysis", "SearchHit", "SearchResult", "Searcher"]
+
+#: Longer input is searched on its first MAX_QUERY_CHARS characters (and the result says so): a pasted
+#: judgment is a few thousand characters, and segmenting megabytes would only slow the answer down.
+MAX_QUERY_CHARS = 20_000
+#: How many candidates each index contributes before fusion re-scores them.
+FIRST_STAGE = 300
+#: Neighbours whose charges vote in the inferred charge distribution.
+CHARGE_NEIGHBOURS = 30
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a judge searches with: facts (or a draft), optionally the alleged charges/cause and filters."""
+
+    text: str
+    charges: tuple[str, ...] = ()
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    candidates: frozenset[str] | None = None  # rank only these (the LeCaRD pool protocol)
+    id: str = "query"
+
+
+@dataclass
+class QueryAnalysis:
+    """What Leian understood of the query, shown to the judge above the results."""
+
+    charges: dict[str, float]  # charge → confidence (1.0 when given by the judge or named in a draft)
+    charges_source: str  # given / draft / inferred / none
+    articles: list[int]
+    circumstances: list[str]
+    terms: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchHit:
+    """One similar case with its score components and (for displayed results) its explanation."""
+
+    id: str
+    score: float
+    rank: int
+    components: dict[str, float]
+    title: str = ""
+    court: str = ""
+    court_level: str = ""
+    date: str = ""
+    case_number: str = ""
+    authority: str = ""
+    charges: list[str] = field(default_factory=list)
+    explanation: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class SearchResult:
+    """Ranked hits plus the query analysis and timing."""
+
+    query_id: str
+    hits: list[SearchHit]
+    analysis: QueryAnalysis
+    took_ms: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query_id": self.query_id,
+            "took_ms": round(self.took_ms, 1),
+            "analysis": self.analysis.__dict__,
+            "hits": [h.to_dict() for h in self.hits],
+        }
+
+
+class Searcher:
+    """Searches one :class:`~indexing.index.LeianIndex`; ``search`` is ``batch_search`` of one query."""
+
+    def __init__(self, index: LeianIndex, weights: FusionWeights | None = None) -> None:
+        self.index = index
+        self.weights = weights or FusionWeights()
+        self._elements = index.catalog.elements()
+
+    def refresh(self) -> None:
+        """Reload the in-memory elements after documents were added or deleted."""
+        self._elements = self.index.catalog.elements()
+
+    def search(self, query: Query | str, k: int = 10, explain: bool = True) -> SearchResult:
+        """The ``k`` most similar cases to ``query``."""
+        return self.batch_search([query if isinstance(query, Query) else Query(query)], k, explain)[0]
+
+    def batch_search(self, queries: Sequence[Query], k: int = 10, explain: bool = False) -> list[SearchResult]:
+        """Search several queries; explanations only when asked (they read the full documents)."""
+        if k <= 0:
+            raise InputError(f"k 必须为正整数 k must be a positive integer, got {k}")
+        return [self._search_one(q, k, explain) for q in queries]
+
+    # --- one query -----------------------------------------------------------------------------------
+    def _search_one(self, query: Query, k: int, explain: bool) -> SearchResult:
+        started = time.perf_counter()
+        text = (query.text or "").strip()
+        if not text:
+            raise InputError("检索内容为空 the query is empty: enter the facts of the pending case")
+        notes = []
+        if len(text) > MAX_QUERY_CHARS:
+            notes.append(f"检索内容过长，仅使用前{MAX_QUERY_CHARS}字 query truncated to {MAX_QUERY_CHARS} characters")
+            text = text[:MAX_QUERY_CHARS]
+        parsed = parse_text(text, id=query.id)
+        facts = parsed.facts
+        start, end = findings_span(facts)
+        terms = self.index.tokenizer.tokenize(facts[start:end] if end - start > 50 else facts)
+        unique_terms = list(dict.fromkeys(terms))  # binary query terms: repeated words in long facts over-weight
+        allowed = self._allowed(query)
+        analysis = QueryAnalysis(
+            charges={},
+            charges_source="none",
+            articles=parsed.articles,
+            circumstances=parsed.circumstances,
+            terms=len(unique_terms),
+            notes=notes,
+        )
+        if not unique_terms:
+            notes.append("检索内容中没有可检索的词语 the query contains no searchable words (Chinese facts expected)")
+            return SearchResult(query.id, [], analysis, (time.perf_counter() - started) * 1000)
+        if allowed is not None and not allowed:
+            notes.append("没有符合筛选条件的案例 no case matches the filters")
+            return SearchResult(query.id, [], analysis, (time.perf_counter() - started) * 1000)
+
+        n1 = len(allowed) if allowed is not None and len(allowed) <= FIRST_STAGE else FIRST_STAGE
+        lexical = self.index.lexical.search(unique_terms, n1, allowed)
+        qvec = self.index.encoder.encode_queries([" ".join(terms)], [terms])[0]
+        dense = self.index.dense.search(qvec, n1, allowed)
+
+        charges, source = self._query_charges(query, parsed.charges, terms, lexical)
+        analysis.charges, analysis.charges_source = charges, source
+        candidates = {h.id for h in lexical} | {h.id for h in dense}
+        fused = fuse(
+            candidates,
+            lexical={h.id: h.score for h in lexical},
+            dense={h.id: h.score for h in dense},
+            elements=self._elements,
+            charges=charges,
+            articles=set(parsed.articles),
+            circumstances=set(parsed.circumstances),
+            weights=self.weights,
+        )
+        hits = []
+        for rank, (doc_id, score, components) in enumerate(fused[:k], start=1):
+            el = self._elements.get(doc_id, {})
+            hits.append(
+                SearchHit(
+                    id=doc_id,
+                    score=round(score, 6),
+                    rank=rank,
+                    components=components,
+                    title=el.get("title", ""),
+                    court=el.get("court", ""),
+                    court_level=el.get("court_level", ""),
+                    date=el.get("date", ""),
+                    case_number=el.get("case_number", ""),
+                    authority=el.get("authority", ""),
+                    charges=list(el.get("charges", [])),
+                )
+            )
+        if explain and hits:
+            docs = self.index.store.get([h.id for h in hits])
+            idf = self.index.lexical.idf(unique_terms) if hasattr(self.index.lexical, "idf") else {}
+            for hit, doc in zip(hits, docs, strict=True):
+                if doc is not None:
+                    hit.explanation = explain_hit(parsed, unique_terms, doc, charges, idf, self.index.tokenizer)
+        return SearchResult(query.id, hits, analysis, (time.perf_counter() - started) * 1000)
+
+    def _allowed(self, query: Query) -> set[str] | None:
+        """Ids the query may return, or None for all; filters and an explicit candidate set intersect."""
+        allowed: set[str] | None = None
+        f = query.filters
+        if not f.is_empty():
+            allowed = self.index.store.filter_ids(f)
+        if query.candidates is not None:
+            allowed = set(query.candidates) if allowed is None else allowed & set(query.candidates)
+        return allowed
+
+    def _query_charges(
+        self, query: Query, named: Collection[str], terms: list[str], lexical: Sequence[Any]
+    ) -> tuple[dict[str, float], str]:
+        """Charges given by the judge, named in a draft, or inferred from the facts and the nearest cases."""
+        given = [normalise_charge(c) or c.removesuffix("罪") for c in query.charges if c.strip()]
+        if given:
+            return dict.fromkeys(given, 1.0), "given"
+        if named:
+            return dict.fromkeys(named, 1.0), "draft"
+        model = self.index.charge_model.predict([terms])[0]
+        votes: dict[str, float] = defaultdict(float)
+        top = lexical[:CHARGE_NEIGHBOURS]
+        if top and top[0].score > 0:
+            weights = [(h.score / top[0].score) ** 4 for h in top]
+            total = sum(weights)
+            for h, w in zip(top, weights, strict=True):
+                for c in self._elements.get(h.id, {}).get("charges", ()):
+                    votes[c] += w / total
+        inferred = {c: 0.5 * model.get(c, 0.0) + 0.5 * votes.get(c, 0.0) for c in set(model) | set(votes)}
+        inferred = {c: round(p, 4) for c, p in sorted(inferred.items(), key=lambda kv: -kv[1]) if p >= 0.05}
+        return inferred, ("inferred" if inferred else "none")

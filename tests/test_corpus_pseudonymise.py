@@ -1,0 +1,38 @@
+"""Pseudonymisation masks people, keeps courts, places and legal terms."""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from corpus.model import RawRecord
+from corpus.parse import parse_record
+from corpus.pseudonymise import PseudonymiseOptions, find_person_names, pseudonymise
+from corpus.readers import read_records
+from leian.settings import get_settings
+
+
+def test_first_lecard_document() -> None:
+    raw = next(r for r in islice(read_records([get_settings().data / "lecard" / "candidates.jsonl.gz"]), 1))
+    assert isinstance(raw, RawRecord)
+    j = parse_record(raw)
+    out = pseudonymise(j)
+    assert "吴必定" not in out and "被告人吴某" in out
+    assert out.startswith("江西省宜春市中级人民法院 刑事判决书")
+    assert "宜丰县看守所" in out and "故意伤害罪" in out and "李某甲" in out
+    assert len(out) < len(j.text)
+
+
+def test_people_apart_and_places_kept() -> None:
+    text = "被告人张三与被告人张四在张家港市人民法院受审，被害人李明，证人王小二证实张三持刀。"
+    out = pseudonymise(text)
+    assert out == "被告人张某甲与被告人张某乙在张家港市人民法院受审，被害人李某，证人王某证实张某甲持刀。"
+    masked = pseudonymise(text, options=PseudonymiseOptions(keep_surname=False))
+    assert "张" not in masked.replace("张家港市", "") and "某甲" in masked
+
+
+def test_explicit_names_and_officials() -> None:
+    text = "审判长刘洋 被告人赵六犯盗窃罪。"
+    assert find_person_names(text) == ["赵六"]
+    assert pseudonymise(text) == "审判长刘洋 被告人赵某犯盗窃罪。"
+    assert pseudonymise(text, options=PseudonymiseOptions(mask_officials=True)) == "审判长刘某 被告人赵某犯盗窃罪。"
+    assert pseudonymise("甲公司诉王五", names=["王五"]) == "甲公司诉王某"

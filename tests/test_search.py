@@ -1,0 +1,84 @@
+"""Similar-case search on a small real index: ranking, explanations, filters and bad queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexing.backends import SearchFilters
+from indexing.index import LeianIndex
+from leian.errors import InputError, NotFoundError
+from retrieval.searcher import MAX_QUERY_CHARS, Query, Searcher
+
+DRUNK = "被告人酒后驾驶小型轿车在道路上行驶，被执勤民警查获，经鉴定其血液中乙醇含量为185毫克/100毫升，到案后如实供述。"
+LOAN = "原告与被告系朋友关系，被告因资金周转向原告借款人民币十万元，约定月利率百分之二，到期后被告未归还本息。"
+
+
+@pytest.fixture()
+def searcher(small_index: LeianIndex) -> Searcher:
+    return Searcher(small_index)
+
+
+def test_drunk_driving_finds_drunk_driving_cases_with_reasons(searcher: Searcher) -> None:
+    result = searcher.search(DRUNK, k=5)
+    assert result.analysis.charges_source == "inferred"
+    assert next(iter(result.analysis.charges)) == "危险驾驶"
+    assert len(result.hits) == 5
+    assert all("危险驾驶" in h.charges for h in result.hits)
+    assert [h.rank for h in result.hits] == [1, 2, 3, 4, 5]
+    assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
+    top = result.hits[0].explanation
+    assert top is not None
+    assert set(top) == {"summary", "basic_facts", "dispute_focus", "legal_application"}
+    assert "危险驾驶" in top["legal_application"]["same_charges"]
+    assert top["basic_facts"]["passage"] and top["basic_facts"]["highlights"]
+    assert "罪名/案由相同" in top["summary"]
+
+
+def test_civil_facts_find_the_same_cause_of_action(searcher: Searcher) -> None:
+    hits = searcher.search(LOAN, k=10).hits
+    assert sum(1 for h in hits if "民间借贷纠纷" in h.charges) >= 7
+
+
+def test_given_charges_override_inference(searcher: Searcher) -> None:
+    result = searcher.search(Query(DRUNK, charges=("交通肇事罪",)), k=3)
+    assert result.analysis.charges == {"交通肇事": 1.0} and result.analysis.charges_source == "given"
+
+
+def test_candidates_restrict_the_ranking(searcher: Searcher, small_index: LeianIndex) -> None:
+    pool = frozenset(small_index.store.ids()[:20])
+    hits = searcher.search(Query(DRUNK, candidates=pool), k=100, explain=False).hits
+    assert {h.id for h in hits} <= pool and len(hits) == len(pool)
+
+
+def test_filters(searcher: Searcher) -> None:
+    guiding = searcher.search(Query(LOAN, filters=SearchFilters(authorities=("spc_guiding",))), k=5).hits
+    assert guiding and all(h.authority == "spc_guiding" and h.id.startswith("spc-guiding-") for h in guiding)
+    levels = searcher.search(Query(DRUNK, filters=SearchFilters(court_levels=("中级",))), k=5).hits
+    assert levels and all(h.court_level == "中级" for h in levels)
+    nothing = searcher.search(Query(DRUNK, filters=SearchFilters(provinces=("不存在省",))), k=5)
+    assert nothing.hits == [] and any("筛选" in n for n in nothing.analysis.notes)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t "])
+def test_empty_query_is_an_input_error(searcher: Searcher, text: str) -> None:
+    with pytest.raises(InputError, match="检索内容为空"):
+        searcher.search(text)
+
+
+def test_huge_query_is_truncated_not_fatal(searcher: Searcher) -> None:
+    result = searcher.search(DRUNK * (100_000 // len(DRUNK) + 1), k=3)
+    assert len(result.hits) == 3 and any(str(MAX_QUERY_CHARS) in n for n in result.analysis.notes)
+
+
+def test_non_chinese_query_gets_a_clear_answer(searcher: Searcher) -> None:
+    result = searcher.search("1234567 !!! ??? ---", k=3)
+    assert result.hits == [] and result.analysis.notes
+    english = searcher.search("the defendant stole a phone", k=3)
+    assert isinstance(english.hits, list)
+
+
+def test_bad_k_and_unknown_id(searcher: Searcher, small_index: LeianIndex) -> None:
+    with pytest.raises(InputError):
+        searcher.search(DRUNK, k=0)
+    with pytest.raises(NotFoundError):
+        small_index.get("no-such-case")
