@@ -28,6 +28,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from corpus.model import Judgment
 from indexing.backends import DenseIndex, DocumentStore, LexicalIndex
 from indexing.catalog import Catalog, CatalogEntry
@@ -145,6 +147,7 @@ class LeianIndex:
         self.catalog = Catalog(self.directory / "catalog.sqlite")
         self.store, self.lexical, self.dense = self._open_backends()
         self._charge_model: Any = None
+        self._profiles: tuple[dict[str, int], np.ndarray] | None = None
         self.recover()
 
     # --- backends ------------------------------------------------------------------------------------
@@ -260,7 +263,33 @@ class LeianIndex:
         model.save(self.directory / "charges")
         self._charge_model = model
         self.manifest.charge_model_documents = len(entries)
+        all_entries = list(self.catalog.entries())
+        self._save_profiles([e.id for e in all_entries], model.profiles([e.core_terms for e in all_entries]))
         return len(entries)
+
+    def _save_profiles(self, ids: list[str], profiles: np.ndarray) -> None:
+        directory = self.directory / "charges"
+        np.save(directory / "profiles.tmp.npy", profiles.astype(np.float16))
+        (directory / "profile_ids.tmp.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
+        os.replace(directory / "profiles.tmp.npy", directory / "profiles.npy")
+        os.replace(directory / "profile_ids.tmp.json", directory / "profile_ids.json")
+        self._profiles = None
+
+    @property
+    def profiles(self) -> tuple[dict[str, int], np.ndarray]:
+        """Charge profiles of the indexed documents (row per id), computed when the charge model was trained.
+
+        Documents added since (ingest without retraining) have no row and score 0 on this component.
+        """
+        if self._profiles is None:
+            directory = self.directory / "charges"
+            if (directory / "profiles.npy").exists():
+                ids = json.loads((directory / "profile_ids.json").read_text(encoding="utf-8"))
+                matrix = np.load(directory / "profiles.npy").astype(np.float32)
+                self._profiles = ({d: i for i, d in enumerate(ids)}, matrix)
+            else:
+                self._profiles = ({}, np.zeros((0, 0), dtype=np.float32))
+        return self._profiles
 
     # --- reads ---------------------------------------------------------------------------------------
     def get(self, doc_id: str) -> Judgment:

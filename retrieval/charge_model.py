@@ -63,13 +63,32 @@ class ChargeModel:
         self._labels = [str(c) for c in mlb.classes_]
         return self
 
+    @property
+    def trained(self) -> bool:
+        """Whether the model has been fitted (a corpus without two charges leaves it untrained)."""
+        return self._clf is not None
+
+    def _scores(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
+        assert self._vec is not None and self._clf is not None
+        margins = np.atleast_2d(self._clf.decision_function(self._vec.transform([self._clean(t) for t in tokens])))
+        return (1.0 / (1.0 + np.exp(-_SLOPE * margins))).astype(np.float32)
+
     def predict(self, tokens: Sequence[Sequence[str]]) -> list[dict[str, float]]:
         """Per document, charge → score in [0, 1] for every known charge scoring at least 0.05."""
-        if self._vec is None or self._clf is None:
+        if not self.trained:
             return [{} for _ in tokens]
-        margins = np.atleast_2d(self._clf.decision_function(self._vec.transform([self._clean(t) for t in tokens])))
-        probs = 1.0 / (1.0 + np.exp(-_SLOPE * margins))
-        return [{self._labels[j]: float(p[j]) for j in np.flatnonzero(p >= 0.05)} for p in probs]
+        return [{self._labels[j]: float(p[j]) for j in np.flatnonzero(p >= 0.05)} for p in self._scores(tokens)]
+
+    def profiles(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
+        """Unit-length charge-score vectors: how a case would be characterised, for comparing two cases.
+
+        Two fact patterns that both look like 寻衅滋事 *or* 故意伤害 are alike even when neither reading is sure;
+        the cosine of these profiles captures that where a single predicted charge cannot.
+        """
+        if not self.trained:
+            return np.zeros((len(tokens), 0), dtype=np.float32)
+        scores = self._scores(tokens)
+        return scores / np.maximum(np.linalg.norm(scores, axis=1, keepdims=True), 1e-9)
 
     def save(self, directory: Path) -> None:
         """Write the model and its config into ``directory``."""

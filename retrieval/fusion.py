@@ -1,8 +1,9 @@
 """Fusion of retrieval scores and legal-element evidence into one ranking score.
 
 Each component is scaled to [0, 1] per query so the weights mean the same for every query: lexical BM25
-divided by the best candidate's, dense cosine divided by the best candidate's, and the element
-evidence as overlaps. The weights were tuned on the LeCaRD development split only (see BENCHMARKS.md).
+divided by the best candidate's, dense cosine divided by the best candidate's, the cosine of the two
+cases' charge profiles (how each would be characterised, see :meth:`ChargeModel.profiles`), and the
+element evidence as overlaps. The weights were tuned on the LeCaRD development split only (see BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ class FusionWeights:
 
     lexical: float = 1.0
     dense: float = 0.3
-    charges: float = 0.6
+    charges: float = 0.5
+    profile: float = 0.6
     articles: float = 0.2
     circumstances: float = 0.1
 
@@ -47,6 +49,7 @@ def fuse(
     *,
     lexical: Mapping[str, float],
     dense: Mapping[str, float],
+    profile: Mapping[str, float],
     elements: Mapping[str, Mapping[str, Any]],
     charges: Mapping[str, float],
     articles: Collection[int],
@@ -63,6 +66,7 @@ def fuse(
             "lexical": lexical.get(doc_id, 0.0) / lex_max,
             "dense": max(dense.get(doc_id, 0.0), 0.0) / dense_max,
             "charges": charge_agreement(charges, el.get("charges", ())),
+            "profile": max(profile.get(doc_id, 0.0), 0.0),
             "articles": _overlap(articles, el.get("articles", ())),
             "circumstances": _overlap(circumstances, el.get("circumstances", ())),
         }

@@ -162,6 +162,7 @@ class Searcher:
             candidates,
             lexical={h.id: h.score for h in lexical},
             dense={h.id: h.score for h in dense},
+            profile=self._profile_similarity(terms, candidates),
             elements=self._elements,
             charges=charges,
             articles=set(parsed.articles),
@@ -193,6 +194,16 @@ class Searcher:
                 if doc is not None:
                     hit.explanation = explain_hit(parsed, unique_terms, doc, charges, idf, self.index.tokenizer)
         return SearchResult(query.id, hits, analysis, (time.perf_counter() - started) * 1000)
+
+    def _profile_similarity(self, terms: list[str], candidates: Collection[str]) -> dict[str, float]:
+        """Cosine between the query's charge profile and each candidate's (empty without a charge model)."""
+        rows, matrix = self.index.profiles
+        query_profile = self.index.charge_model.profiles([terms])
+        if not rows or query_profile.shape[1] != matrix.shape[1]:
+            return {}
+        ids = [c for c in candidates if c in rows]
+        sims = matrix[[rows[c] for c in ids]] @ query_profile[0]
+        return dict(zip(ids, sims.tolist(), strict=True))
 
     def _allowed(self, query: Query) -> set[str] | None:
         """Ids the query may return, or None for all; filters and an explicit candidate set intersect."""
