@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from evaluation.lecard import dev_index, dev_sources, lecard_runs, load_lecard, retrieval_table
+from evaluation.scale import scale_section
 from indexing.index import LeianIndex
 from leian.settings import PROJECT_ROOT, Settings, get_settings
 from retrieval.searcher import Query, Searcher
@@ -129,6 +130,7 @@ def write_benchmarks(settings: Settings | None = None) -> str:
     finally:
         index.close()
     civil = civil_section(settings)
+    scale = scale_section(settings)
     extraction = extraction_report(settings.data)
     sources = ", ".join(str(p.relative_to(settings.data)) for p in dev_sources(settings))
     text = f"""# Leian benchmarks
@@ -158,6 +160,13 @@ name contains an alleged charge.
 ## Civil cases (CJRC facts, leave-one-out over 2,000 civil and criminal fact paragraphs)
 
 {civil}
+
+## Scale: one embedded index grown to 100,000 documents
+
+Documents recombine the findings of two real judgments (`evaluation/scale.py`); each row adds the documents of
+that step to the same index (incremental ingest), then times 50 full-corpus searches.
+
+{scale}
 
 {extraction}
 """

@@ -93,6 +93,9 @@ class LexicalIndex(Protocol):
     def commit(self) -> None:
         """Make everything added or deleted so far durable."""
 
+    def idf(self, terms: Sequence[str]) -> dict[str, float]:
+        """BM25 inverse document frequency of each known term (for explanations); unknown terms left out."""
+
     def __len__(self) -> int: ...
 
 

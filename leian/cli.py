@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     except LeianError as exc:
         print(f"leian {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head`: not an error
+        return 0
     except KeyboardInterrupt:
         print(f"leian {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -189,7 +189,7 @@ class Searcher:
             )
         if explain and hits:
             docs = self.index.store.get([h.id for h in hits])
-            idf = self.index.lexical.idf(unique_terms) if hasattr(self.index.lexical, "idf") else {}
+            idf = self.index.lexical.idf(unique_terms)
             for hit, doc in zip(hits, docs, strict=True):
                 if doc is not None:
                     hit.explanation = explain_hit(parsed, unique_terms, doc, charges, idf, self.index.tokenizer)

@@ -25,6 +25,7 @@ candidate is returned (non-matching ones with score 0), as the embedded index do
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -118,6 +119,27 @@ class ElasticLexicalIndex(ElasticIndexBase):
             for doc_id, toks in latest.items()
         )
         bulk_ingest(self.client, actions, what=f"indexing tokens into {self.name}")
+
+    def idf(self, terms: Sequence[str]) -> dict[str, float]:
+        """Lucene's BM25 idf of each term present, from document counts fetched in one ``msearch``."""
+        unique = [t for t in dict.fromkeys(_clean(t) for t in terms) if t]
+        if not unique:
+            return {}
+        searches: list[dict[str, Any]] = []
+        for term in unique:
+            searches += [
+                {"index": self.target},
+                {"size": 0, "track_total_hits": True, "query": {"term": {"tokens": term}}},
+            ]
+        with translate_errors(f"counting terms in {self.name}"):
+            responses = self.client.msearch(searches=searches)["responses"]
+            n = self.client.count(index=self.target)["count"]
+        out = {}
+        for term, resp in zip(unique, responses, strict=True):
+            df = resp.get("hits", {}).get("total", {}).get("value", 0)
+            if df:
+                out[term] = math.log1p((n - df + 0.5) / (df + 0.5))
+        return out
 
     def delete(self, ids: Sequence[str]) -> None:
         """Remove documents; unknown ids are ignored (visible after :meth:`commit`)."""

@@ -163,3 +163,15 @@ def test_committed_index_survives_reopening(make_lexical: Callable[..., Any], co
     again = make_lexical()
     assert len(again) == len(corpus)
     assert again.search(["被告人", "盗窃", "电动"], 5) == before
+
+
+def test_idf_is_lucene_bm25_idf(make_lexical, tokenize, snippets) -> None:
+    index = make_lexical()
+    ids = sorted(snippets)
+    index.add(ids, [tokenize(snippets[i]) for i in ids])
+    index.commit()
+    idf = index.idf(["被告人", "扒窃", "不存在的词"])
+    n = len(ids)
+    assert set(idf) == {"被告人", "扒窃"}
+    assert idf["扒窃"] == pytest.approx(math.log1p((n - 1 + 0.5) / 1.5), rel=1e-6)
+    assert idf["被告人"] < idf["扒窃"]

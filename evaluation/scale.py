@@ -1,0 +1,93 @@
+"""The scale benchmark: how ingest time, latency, memory and disk grow up to 100,000 documents.
+
+No public corpus of that size is available here, so documents are built by recombining sections of real
+ones: the findings of one judgment followed by the findings of another with the first one's charges,
+court and date. The text statistics (vocabulary, lengths, charge mix) stay those of real judgments.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from corpus.findings import findings_span
+from corpus.model import RawRecord
+from corpus.parse import parse_record
+from corpus.readers import read_records
+from indexing.index import LeianIndex
+from indexing.pipeline import ingest
+from leian.settings import Settings, get_settings
+from retrieval.searcher import Query, Searcher
+
+__all__ = ["scale_section", "synthetic_records"]
+
+STEPS = (12_500, 25_000, 50_000, 100_000)
+_MAX_PART = 1_200  # characters taken from each source's findings, so documents stay judgment-sized
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _sources(settings: Settings) -> list[dict[str, object]]:
+    """Findings, charges, court and date of every development document."""
+    out = []
+    paths = [settings.data / "lecard" / "candidates.jsonl.gz", settings.data / "cail2018" / "data_train.json"]
+    for raw in read_records(paths):
+        if not isinstance(raw, RawRecord):
+            continue
+        doc = parse_record(raw)
+        start, end = findings_span(doc.facts)
+        out.append({"facts": doc.facts[start:end][:_MAX_PART], "charges": doc.charges, "court": doc.court,
+                    "date": doc.date})
+    return out
+
+
+def synthetic_records(sources: list[dict[str, object]], n: int, seed: int = 13) -> Iterator[dict[str, object]]:
+    """``n`` interchange records, each the findings of two real judgments joined (deterministic)."""
+    rng = random.Random(seed)
+    for i in range(n):
+        a, b = rng.choice(sources), rng.choice(sources)
+        yield {
+            "id": f"scale-{i:06d}", "fact": f"{a['facts']}{b['facts']}", "charges": a["charges"],
+            "court": a["court"], "date": a["date"],
+        }
+
+
+def scale_section(settings: Settings | None = None, steps: tuple[int, ...] = STEPS) -> str:
+    """Grow one index step by step and measure each step; returns the Markdown table."""
+    settings = settings or get_settings()
+    sources = _sources(settings)
+    queries = [str(s["facts"]) for s in random.Random(7).sample(sources, 50)]
+    rows = ["| documents | ingest of the step | docs/s | search p50 / p95 | process memory | index on disk |",
+            "|---|---|---|---|---|---|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        records = list(synthetic_records(sources, max(steps)))
+        index = LeianIndex(Path(tmp) / "scale", create=True, settings=settings)
+        done = 0
+        for step in steps:
+            part = Path(tmp) / f"part-{step}.jsonl"
+            part.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records[done:step]), "utf-8")
+            started = time.perf_counter()
+            ingest(index, [part], train_charges=step == steps[-1] or step == steps[0])
+            seconds = time.perf_counter() - started
+            searcher = Searcher(index)
+            searcher.search(Query(queries[0]), k=10, explain=False)
+            lat = [searcher.search(Query(q), k=10, explain=False).took_ms for q in queries]
+            pct = statistics.quantiles(lat, n=100)
+            disk = sum(p.stat().st_size for p in index.directory.rglob("*") if p.is_file()) / 2**20
+            rows.append(
+                f"| {step:,} | {seconds:.0f} s | {(step - done) / seconds:.0f} | {pct[49]:.1f} / {pct[94]:.1f} ms"
+                f" | {_rss_mb():.0f} MB | {disk:.0f} MB |"
+            )
+            done = step
+        index.close()
+    return "\n".join(rows)
