@@ -29,7 +29,7 @@ test: lint
 eval:
 	$(BIN)/leian eval
 
-bench:
+bench: es-up
 	$(BIN)/leian bench
 
 es-up:

@@ -14,6 +14,7 @@ import statistics
 import time
 from pathlib import Path
 
+from evaluation.backends import backends_section
 from evaluation.lecard import dev_index, dev_sources, lecard_runs, load_lecard, retrieval_table
 from evaluation.scale import scale_section
 from indexing.index import LeianIndex
@@ -127,6 +128,7 @@ def write_benchmarks(settings: Settings | None = None) -> str:
     try:
         retrieval = retrieval_table(index, settings)
         speed = speed_section(index, ingest_seconds, settings)
+        backends = backends_section(index, ingest_seconds, settings)
     finally:
         index.close()
     civil = civil_section(settings)
@@ -156,6 +158,10 @@ name contains an alleged charge.
 ## Speed and size (this machine, 2 cores)
 
 {speed}
+
+## Embedded and Elasticsearch side by side (same corpus, queries and ranking code; fact-only pool protocol)
+
+{backends}
 
 ## Civil cases (CJRC facts, leave-one-out over 2,000 civil and criminal fact paragraphs)
 

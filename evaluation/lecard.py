@@ -36,10 +36,8 @@ def dev_index(
     """The development index (built on first use); returns it, the ingest summary and the ingest seconds."""
     settings = settings or get_settings()
     directory = settings.index_dir(DEV_INDEX)
-    if rebuild and directory.exists():
-        import shutil
-
-        shutil.rmtree(directory)
+    if rebuild:
+        LeianIndex.remove(directory, settings)
     index = LeianIndex(directory, create=True, settings=settings)
     if index.catalog.count():
         return index, None, 0.0

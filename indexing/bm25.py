@@ -3,15 +3,13 @@
 Why not an inverted-index library: fact descriptions are hundreds of tokens, and a sparse column slice
 times a weight vector scores every document for all query terms in one step, which on this corpus is
 faster than term-at-a-time posting traversal in Python. Adds append rows; deletes clear a live mask and
-compaction drops dead rows on commit. Each commit writes a new generation directory and then switches
-the ``CURRENT`` pointer atomically, so a crash leaves the last committed generation intact.
+compaction drops dead rows on commit. Each commit writes a new generation (:mod:`indexing.generations`), so a
+crash leaves the last committed one intact.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections import Counter
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -20,6 +18,7 @@ import numpy as np
 from scipy import sparse
 
 from indexing.backends import Candidates
+from indexing.generations import current_generation, write_generation
 from indexing.hits import Hit
 
 __all__ = ["BM25Index"]
@@ -41,7 +40,7 @@ class BM25Index:
         self._live = np.zeros(0, dtype=bool)
         self._weights: sparse.csc_matrix | None = None
         self._idf: np.ndarray | None = None
-        if self.directory and (self.directory / "CURRENT").exists():
+        if self.directory and current_generation(self.directory):
             self._load()
 
     # --- LexicalIndex --------------------------------------------------------------------------------
@@ -162,37 +161,21 @@ class BM25Index:
 
     def _save(self) -> None:
         assert self.directory is not None
-        self.directory.mkdir(parents=True, exist_ok=True)
-        current = self._current_generation()
-        gen = current + 1
-        tmp = self.directory / f"gen-{gen:06d}.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        sparse.save_npz(tmp / "tf.npz", self._tf, compressed=False)
-        (tmp / "ids.json").write_text(json.dumps(self._ids, ensure_ascii=False), encoding="utf-8")
-        vocab = sorted(self._vocab, key=self._vocab.__getitem__)
-        (tmp / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-        (tmp / "config.json").write_text(json.dumps({"format": _FORMAT, "k1": self.k1, "b": self.b}), encoding="utf-8")
-        for f in tmp.iterdir():
-            _fsync(f)
-        final = self.directory / f"gen-{gen:06d}"
-        os.replace(tmp, final)
-        pointer = self.directory / "CURRENT.tmp"
-        pointer.write_text(final.name, encoding="utf-8")
-        _fsync(pointer)
-        os.replace(pointer, self.directory / "CURRENT")
-        for old in self.directory.glob("gen-*"):
-            if old.name != final.name:
-                shutil.rmtree(old, ignore_errors=True)
 
-    def _current_generation(self) -> int:
-        assert self.directory is not None
-        pointer = self.directory / "CURRENT"
-        return int(pointer.read_text().strip().split("-")[1]) if pointer.exists() else 0
+        def write(gen: Path) -> None:
+            sparse.save_npz(gen / "tf.npz", self._tf, compressed=False)
+            (gen / "ids.json").write_text(json.dumps(self._ids, ensure_ascii=False), encoding="utf-8")
+            vocab = sorted(self._vocab, key=self._vocab.__getitem__)
+            (gen / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+            config = {"format": _FORMAT, "k1": self.k1, "b": self.b}
+            (gen / "config.json").write_text(json.dumps(config), encoding="utf-8")
+
+        write_generation(self.directory, write)
 
     def _load(self) -> None:
         assert self.directory is not None
-        gen = self.directory / (self.directory / "CURRENT").read_text(encoding="utf-8").strip()
+        gen = current_generation(self.directory)
+        assert gen is not None
         config = json.loads((gen / "config.json").read_text(encoding="utf-8"))
         if config.get("format") != _FORMAT:
             raise ValueError(f"{gen}: unsupported lexical index format {config.get('format')!r}")
@@ -206,8 +189,3 @@ class BM25Index:
 
 def _widen(m: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((m.data, m.indices, m.indptr), shape=(m.shape[0], width))
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as f:
-        os.fsync(f.fileno())

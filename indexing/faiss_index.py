@@ -3,14 +3,12 @@
 Exact (``IndexFlatIP``) rather than approximate because a court corpus of 10⁴–10⁵ judgments with
 128-dimensional vectors is searched in a few milliseconds exactly, and judges should never miss a case to
 an approximation. Deleted rows are dropped and the FAISS index rebuilt lazily; commits write a new
-generation directory and switch ``CURRENT`` atomically, like :mod:`indexing.bm25`.
+generation (:mod:`indexing.generations`), like :mod:`indexing.bm25`.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import faiss
 import numpy as np
 
 from indexing.backends import Candidates
+from indexing.generations import current_generation, write_generation
 from indexing.hits import Hit
 
 __all__ = ["FaissIndex"]
@@ -37,7 +36,7 @@ class FaissIndex:
         self._row: dict[str, int] = {}
         self._vectors = np.zeros((0, dim), dtype=np.float32)
         self._faiss: faiss.IndexFlatIP | None = None
-        if self.directory and (self.directory / "CURRENT").exists():
+        if self.directory and current_generation(self.directory):
             self._load()
 
     def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
@@ -99,26 +98,13 @@ class FaissIndex:
     def commit(self) -> None:
         if not self.directory:
             return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        pointer = self.directory / "CURRENT"
-        gen = int(pointer.read_text().split("-")[1]) + 1 if pointer.exists() else 1
-        tmp = self.directory / f"gen-{gen:06d}.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        faiss.write_index(self._index(), str(tmp / "index.faiss"))
-        (tmp / "ids.json").write_text(json.dumps(self._ids, ensure_ascii=False), encoding="utf-8")
-        (tmp / "config.json").write_text(json.dumps({"format": _FORMAT, "dim": self.dim}), encoding="utf-8")
-        for f in tmp.iterdir():
-            with open(f, "rb") as fh:
-                os.fsync(fh.fileno())
-        final = self.directory / f"gen-{gen:06d}"
-        os.replace(tmp, final)
-        staged = self.directory / "CURRENT.tmp"
-        staged.write_text(final.name, encoding="utf-8")
-        os.replace(staged, pointer)
-        for old in self.directory.glob("gen-*"):
-            if old.name != final.name:
-                shutil.rmtree(old, ignore_errors=True)
+
+        def write(gen: Path) -> None:
+            faiss.write_index(self._index(), str(gen / "index.faiss"))
+            (gen / "ids.json").write_text(json.dumps(self._ids, ensure_ascii=False), encoding="utf-8")
+            (gen / "config.json").write_text(json.dumps({"format": _FORMAT, "dim": self.dim}), encoding="utf-8")
+
+        write_generation(self.directory, write)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -132,7 +118,8 @@ class FaissIndex:
 
     def _load(self) -> None:
         assert self.directory is not None
-        gen = self.directory / (self.directory / "CURRENT").read_text(encoding="utf-8").strip()
+        gen = current_generation(self.directory)
+        assert gen is not None
         config = json.loads((gen / "config.json").read_text(encoding="utf-8"))
         if config.get("format") != _FORMAT:
             raise ValueError(f"{gen}: unsupported dense index format {config.get('format')!r}")

@@ -313,6 +313,27 @@ class LeianIndex:
         self.store.close()
         self.catalog.close()
 
+    @classmethod
+    def remove(cls, directory: Path, settings: Settings | None = None) -> None:
+        """Delete the index at ``directory`` if there is one, even one this Leian can no longer open."""
+        import shutil
+
+        try:
+            cls(directory, settings=settings).destroy()
+        except (NotFoundError, IndexStateError):
+            shutil.rmtree(directory, ignore_errors=True)
+
+    def destroy(self) -> None:
+        """Delete the index: its Elasticsearch indices (if any) and its directory."""
+        import shutil
+
+        for part in (self.store, self.lexical, self.dense):
+            drop = getattr(part, "drop", None)  # Elasticsearch parts own server-side data; embedded ones are files
+            if drop is not None:
+                drop()
+        self.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
 
 def _es_name(name: str) -> str:
     """Elasticsearch index names are lower-case and may not contain some characters."""

@@ -67,9 +67,9 @@ class TrainConfig:
     dim: int = 128
     min_df: int = 3
     max_vocab: int = 40_000
-    epochs: int = 3
+    epochs: int = 5
     batch_size: int = 128
-    lr: float = 3e-3
+    lr: float = 1e-2
     scale: float = 20.0
     max_tokens: int = 768
     seed: int = 20240521
@@ -271,6 +271,7 @@ def train(cases: Sequence[Case], cfg: TrainConfig, log=print) -> tuple[list[str]
     random.seed(cfg.seed)
     np.random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
     rng = random.Random(cfg.seed)
 
     docs = [c.facts for c in cases] + [c.reasoning for c in cases if c.reasoning]
@@ -345,7 +346,12 @@ def save_model(out: Path, vocab: list[str], weights: np.ndarray, meta: dict) -> 
     hf_tok.pre_tokenizer = WhitespaceSplit()
     model = SentenceTransformer(modules=[StaticEmbedding(hf_tok, embedding_weights=weights), Normalize()])
     out.mkdir(parents=True, exist_ok=True)
+    card = out / "README.md"
+    kept_card = card.read_text(encoding="utf-8") if card.exists() else None
     model.save(str(out))
+    if kept_card is not None:
+        # The hand-written model card (scores, recipe) survives retraining; sentence-transformers writes a generic one.
+        card.write_text(kept_card, encoding="utf-8")
     info = {
         "format": "leian-static/1",
         "input": "jieba-tokens",

@@ -1,0 +1,172 @@
+"""Expected outcomes and deviation flags on development data: the outcome section of BENCHMARKS.md.
+
+* Term score on the CAIL2018 test slice (model trained on the development corpus: LeCaRD candidates + CAIL2018
+  train), and 3-fold cross-validation over the LeCaRD judgments (each fold trained on the rest plus CAIL2018 train).
+  CAIL2018's score: v = |ln(pred + 1) − ln(true + 1)| scores 1.0 / 0.8 / 0.6 / 0.4 / 0.2 / 0 for v ≤ 0.2 / 0.4 /
+  0.6 / 0.8 / 1.0 / above; when either side is life or death, 1 if both agree, else 0.
+* Outlier detection: 10% of the CAIL2018 test terms multiplied or divided by 3; ROC AUC of |deviation|; coverage of
+  the interval on the untouched cases.
+* Audit time of the whole development corpus.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from consistency.audit import _batches
+from consistency.design import CaseElements
+from consistency.flags import flag_cases
+from consistency.model import NOMINAL, OutcomeModel
+from consistency.statutory import load_penalties
+from consistency.targets import DEATH, LIFE, TERM, Target
+from consistency.training import decided_cases
+from corpus.model import Judgment
+from corpus.parse import parse_record
+from corpus.readers import ReadProblem, read_records
+from evaluation.lecard import dev_sources
+from leian.settings import Settings, get_settings
+
+__all__ = ["outcome_section", "term_score"]
+
+_SHARE, _FACTOR = 0.10, 3.0
+
+
+def term_score(predicted: Sequence[float], actual: Sequence[float]) -> float:
+    """The CAIL2018 term score ×100; months in CAIL coding (life = -1, death = -2)."""
+    scores = []
+    for p, t in zip(predicted, actual, strict=True):
+        if p < 0 or t < 0:
+            scores.append(1.0 if p == t else 0.0)
+            continue
+        v = abs(math.log(p + 1) - math.log(t + 1))
+        scores.append(
+            next((s for bound, s in ((0.2, 1.0), (0.4, 0.8), (0.6, 0.6), (0.8, 0.4), (1.0, 0.2)) if v <= bound), 0.0)
+        )
+    return 100 * statistics.fmean(scores) if scores else 0.0
+
+
+def _parse(paths: Sequence) -> list[Judgment]:
+    return [parse_record(r) for r in read_records(paths) if not isinstance(r, ReadProblem)]
+
+
+def _predicted_cail(model: OutcomeModel, cases: Sequence[CaseElements]) -> list[float]:
+    """Point predictions in CAIL coding: the life/death classifier first, then the term."""
+    x = model.space.transform(cases)
+    months = np.expm1(np.maximum(model.point.predict(x), 0.0))
+    grave = model.grave.predict_proba(x)[:, 1] if model.grave is not None else np.zeros(len(cases))
+    return [-1.0 if g > 0.5 else float(m) for m, g in zip(months, grave, strict=True)]
+
+
+def _baselines(train: Sequence[CaseElements], targets: Sequence[Target], test: Sequence[CaseElements]) -> tuple:
+    """Per-charge median, and the median of the 10 nearest same-charge cases (by the model's scaled elements)."""
+    by_charge: dict[str, list[float]] = defaultdict(list)
+    for c, t in zip(train, targets, strict=True):
+        by_charge[c.charge].append(t.cail_months if t.kind == TERM else 180.0)
+    overall = statistics.median(v for vs in by_charge.values() for v in vs)
+    return [statistics.median(by_charge[c.charge]) if c.charge in by_charge else overall for c in test]
+
+
+def _knn_baseline(model: OutcomeModel, test: Sequence[CaseElements]) -> list[float]:
+    x = model.space.transform(test)
+    scaled = (x[:, 3:] - model.scale_mean) / model.scale_std
+    fallback = statistics.median(t.months for t in model.targets if t.kind == TERM)
+    out = []
+    for case, row in zip(test, scaled, strict=True):
+        near = model._similar(case.charge, row, set())[:10]
+        months = [model.targets[j].months for j in near if model.targets[j].kind == TERM]
+        out.append(statistics.median(months) if months else fallback)
+    return out
+
+
+def _outliers(model: OutcomeModel, cases: Sequence[CaseElements], targets: Sequence[Target]) -> dict[str, float]:
+    rng = random.Random(0)
+    positive = [i for i, t in enumerate(targets) if t.kind == TERM and t.months > 0]
+    touched = set(rng.sample(positive, max(1, int(_SHARE * len(positive)))))
+    shown = [
+        replace(t, months=t.months * _FACTOR if rng.random() < 0.5 else t.months / _FACTOR) if i in touched else t
+        for i, t in enumerate(targets)
+    ]
+    flags = [f for batch in _batches(list(range(len(cases)))) for f in flag_cases(
+        model, [cases[i] for i in batch], [shown[i] for i in batch], exclude_self=False)]  # fmt: skip
+    scored = [
+        (i in touched, abs(f.deviation)) for i, f in enumerate(flags) if i in positive and f.deviation is not None
+    ]
+    untouched = [f for i, f in enumerate(flags) if i in positive and i not in touched and f.interval_months]
+    covered = [f.interval_months[0] <= targets[i].months <= f.interval_months[1] for i, f in enumerate(flags)
+               if f in untouched]  # fmt: skip
+    return {
+        "auc": roc_auc_score([s[0] for s in scored], [s[1] for s in scored]),
+        "scored": len(scored),
+        "coverage": statistics.fmean(covered) if covered else float("nan"),
+        "covered_cases": len(covered),
+        "width": statistics.median(f.interval_months[1] / max(f.interval_months[0], 1) for f in untouched),
+    }
+
+
+def outcome_section(settings: Settings | None = None, folds: int = 3) -> str:
+    """The Markdown outcome section, computed from scratch (about ten minutes on two busy cores)."""
+    settings = settings or get_settings()
+    penalties = load_penalties(settings.data)
+    started = time.perf_counter()
+    dev_docs = _parse(dev_sources(settings))
+    test_docs = _parse([settings.data / "cail2018" / "data_test.json"])
+    parse_seconds = time.perf_counter() - started
+    train_cases, train_targets = decided_cases(dev_docs)
+    test_cases, test_targets = decided_cases(test_docs)
+    t0 = time.perf_counter()
+    model = OutcomeModel(penalties).fit(train_cases, train_targets)
+    fit_seconds = time.perf_counter() - t0
+    truth = [t.cail_months for t in test_targets]
+    predicted = _predicted_cail(model, test_cases)
+    guarded = [i for i, e in enumerate(model.predict(test_cases)) if e.enough]
+    rows = [
+        ("per-charge median (baseline)", term_score(_baselines(train_cases, train_targets, test_cases), truth)),
+        ("nearest 10 same-charge cases, median (baseline)", term_score(_knn_baseline(model, test_cases), truth)),
+        ("Leian outcome model, all cases", term_score(predicted, truth)),
+        (f"Leian, cases with ≥ 10 same-charge cases ({len(guarded)})",
+         term_score([predicted[i] for i in guarded], [truth[i] for i in guarded])),
+    ]  # fmt: skip
+    # LeCaRD: k-fold over the judgments, CAIL2018 train always on the training side
+    lecard = [i for i, c in enumerate(train_cases) if not c.id.startswith("cail-")]
+    cail = [i for i, c in enumerate(train_cases) if c.id.startswith("cail-")]
+    lecard_pred: dict[int, float] = {}
+    for fold in range(folds):
+        held = lecard[fold::folds]
+        keep = [i for i in lecard if i not in set(held)] + cail
+        fold_model = OutcomeModel(penalties).fit([train_cases[i] for i in keep], [train_targets[i] for i in keep])
+        lecard_pred.update(zip(held, _predicted_cail(fold_model, [train_cases[i] for i in held]), strict=True))
+    lecard_score = term_score([lecard_pred[i] for i in lecard], [train_targets[i].cail_months for i in lecard])
+    outliers = _outliers(model, test_cases, test_targets)
+    t0 = time.perf_counter()
+    audit_flags = [f for batch in _batches(list(range(len(train_cases)))) for f in flag_cases(
+        model, [train_cases[i] for i in batch], [train_targets[i] for i in batch], silent=True)]  # fmt: skip
+    audit_seconds = time.perf_counter() - t0
+    grave = sum(t.kind in (LIFE, DEATH) for t in test_targets)
+    lines = [
+        f"Trained on {len(train_cases):,} decided development cases (fit {fit_seconds:.0f} s); evaluated on the "
+        f"{len(test_cases):,} CAIL2018 test cases ({grave} life/death). Term score ×100 (CAIL2018 banding):",
+        "",
+        "| estimate (CAIL2018 test slice) | term score |",
+        "|---|---|",
+        *[f"| {name} | {value:.1f} |" for name, value in rows],
+        f"| Leian, LeCaRD judgments, {folds}-fold cross-validation ({len(lecard):,} cases) | {lecard_score:.1f} |",
+        "",
+        f"Outlier detection (CAIL2018 test, {int(_SHARE * 100)}% of the {outliers['scored']:,} prison terms multiplied"
+        f" or divided by {_FACTOR:g}): ROC AUC of |deviation| **{outliers['auc']:.3f}**. Interval coverage on the"
+        f" {outliers['covered_cases']:,} untouched cases: **{outliers['coverage']:.1%}** (nominal {NOMINAL:.0%});"
+        f" median interval high/low ratio {outliers['width']:.1f}.",
+        "",
+        f"Audit of the development corpus ({len(audit_flags):,} decided cases of the 12,763 documents; parsing all"
+        f" {len(dev_docs) + len(test_docs):,} documents took {parse_seconds:.0f} s): {audit_seconds:.0f} s"
+        f" with the trained model, {sum(f.flag for f in audit_flags):,} outside the interval.",
+    ]
+    return "\n".join(lines)
