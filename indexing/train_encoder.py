@@ -122,11 +122,11 @@ def load_cases(data: Path, cache: Path | None = None, workers: int = 2) -> list[
     version = get_tokenizer().version
     cache_file = None
     if cache is not None:
-        key = hashlib.sha256(f"{data.resolve()}|{version}|v1".encode()).hexdigest()[:12]
+        key = hashlib.sha256(f"{data.resolve()}|{version}|v2".encode()).hexdigest()[:12]
         cache_file = cache / f"train-cases-{key}.pkl"
         if cache_file.exists():
             with cache_file.open("rb") as fh:
-                return pickle.load(fh)
+                return [Case(*row) for row in pickle.load(fh)]
     lecard = []
     with gzip.open(data / "lecard" / "candidates.jsonl.gz", "rt", encoding="utf-8") as fh:
         for line in fh:
@@ -157,7 +157,9 @@ def load_cases(data: Path, cache: Path | None = None, workers: int = 2) -> list[
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         with cache_file.open("wb") as fh:
-            pickle.dump(cases, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            # Plain tuples: a pickled Case would name ``__main__.Case`` when this module runs as a script.
+            rows = [(c.id, c.facts, c.reasoning, c.charges, c.articles) for c in cases]
+            pickle.dump(rows, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return cases
 
 
@@ -239,7 +241,10 @@ def _bag(batch: Sequence[np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def _pairs(
-    cases: Sequence[Case], fact_ids: list[np.ndarray], text_ids: dict[str, list[np.ndarray]], cfg: TrainConfig,
+    cases: Sequence[Case],
+    fact_ids: list[np.ndarray],
+    text_ids: dict[str, list[np.ndarray]],
+    cfg: TrainConfig,
     rng: random.Random,
 ) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """One epoch of (anchor ids, positive ids, charge key) pairs from the judgments' own structure."""
@@ -324,8 +329,10 @@ def train(cases: Sequence[Case], cfg: TrainConfig, log=print) -> tuple[list[str]
             opt.step()
             total += float(loss.detach())
             steps += 1
-        log(f"epoch {epoch + 1}/{cfg.epochs}: {n_batches} batches, mean loss {total / max(n_batches, 1):.4f}, "
-            f"{time.perf_counter() - t2:.0f}s")
+        log(
+            f"epoch {epoch + 1}/{cfg.epochs}: {n_batches} batches, mean loss {total / max(n_batches, 1):.4f}, "
+            f"{time.perf_counter() - t2:.0f}s"
+        )
     weights = emb.weight.detach().numpy().copy()
     weights[0] = 0.0
     return vocab, weights
@@ -435,8 +442,21 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     if not args.eval_only:
         cfg = TrainConfig(
-            **{k: getattr(args, k) for k in ("dim", "min_df", "max_vocab", "epochs", "batch_size", "lr", "scale",
-                                             "max_tokens", "seed", "svd_iter")},
+            **{
+                k: getattr(args, k)
+                for k in (
+                    "dim",
+                    "min_df",
+                    "max_vocab",
+                    "epochs",
+                    "batch_size",
+                    "lr",
+                    "scale",
+                    "max_tokens",
+                    "seed",
+                    "svd_iter",
+                )
+            },
             mask_same_charge=not args.no_mask,
             tasks=tuple(t for t in args.tasks.split(",") if t),
         )
