@@ -6,7 +6,14 @@ ES_PORT ?= 9200
 
 .PHONY: setup test lint bench eval es-up es-down clean
 
+# Debian packages for the browser tests (a real headless Chromium) and CJK fonts for screenshots and charts.
+APT_PACKAGES := chromium chromium-driver fonts-noto-cjk
+
 setup:
+	@if ! command -v chromedriver >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+	  else echo "install $(APT_PACKAGES) (as root) for the browser tests; without them they are skipped"; fi; \
+	fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip==26.3
 	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'

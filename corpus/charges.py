@@ -60,7 +60,8 @@ def normalise_charge(phrase: str) -> str | None:
     name that contains it in order: 贩卖毒品 / 贩卖、运输毒品 → 走私、贩卖、运输、制造毒品, 非法持有枪支 →
     非法持有、私藏枪支、弹药, 容留卖淫 → 引诱、容留、介绍卖淫.
     """
-    phrase = phrase.strip("、 ")
+    # CAIL2018 brackets the optional verbs of selective charges: [走私、贩卖、运输、制造]毒品
+    phrase = phrase.replace("[", "").replace("]", "").strip("、 ")
     if phrase.endswith("罪"):
         phrase = phrase[:-1]
     if phrase in charge_names():

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from evaluation.backends import backends_section
 from evaluation.lecard import dev_index, dev_sources, lecard_runs, load_lecard, retrieval_table
+from evaluation.outcomes import outcome_section
 from evaluation.scale import scale_section
+from evaluation.service import service_section
 from indexing.index import LeianIndex
 from leian.settings import PROJECT_ROOT, Settings, get_settings
 from retrieval.searcher import Query, Searcher
@@ -131,6 +133,9 @@ def write_benchmarks(settings: Settings | None = None) -> str:
         backends = backends_section(index, ingest_seconds, settings)
     finally:
         index.close()
+    # the service is measured on a copy of the development index; CAIL2018 test facts are the new judgments
+    service = service_section(index.directory, settings.data / "cail2018" / "data_test.json")
+    outcomes = outcome_section(settings)
     civil = civil_section(settings)
     scale = scale_section(settings)
     extraction = extraction_report(settings.data)
@@ -173,6 +178,12 @@ Documents recombine the findings of two real judgments (`evaluation/scale.py`); 
 that step to the same index (incremental ingest), then times 50 full-corpus searches.
 
 {scale}
+
+## Expected outcomes and deviation flags (同案不同判预警)
+
+{outcomes}
+
+{service}
 
 {extraction}
 """

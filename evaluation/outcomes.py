@@ -19,10 +19,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from consistency.audit import _batches
+from consistency.audit import batches
 from consistency.design import CaseElements
 from consistency.flags import flag_cases
 from consistency.model import NOMINAL, OutcomeModel
@@ -59,32 +58,30 @@ def _parse(paths: Sequence) -> list[Judgment]:
 
 
 def _predicted_cail(model: OutcomeModel, cases: Sequence[CaseElements]) -> list[float]:
-    """Point predictions in CAIL coding: the life/death classifier first, then the term."""
-    x = model.space.transform(cases)
-    months = np.expm1(np.maximum(model.point.predict(x), 0.0))
-    grave = model.grave.predict_proba(x)[:, 1] if model.grave is not None else np.zeros(len(cases))
+    """Point predictions in CAIL coding: life (-1) when the life/death classifier says so, else the term."""
+    months, grave = model.point_estimates(cases)
     return [-1.0 if g > 0.5 else float(m) for m, g in zip(months, grave, strict=True)]
 
 
-def _baselines(train: Sequence[CaseElements], targets: Sequence[Target], test: Sequence[CaseElements]) -> tuple:
-    """Per-charge median, and the median of the 10 nearest same-charge cases (by the model's scaled elements)."""
+def _charge_medians(train: Sequence[CaseElements], targets: Sequence[Target]) -> dict[str, float]:
     by_charge: dict[str, list[float]] = defaultdict(list)
     for c, t in zip(train, targets, strict=True):
         by_charge[c.charge].append(t.cail_months if t.kind == TERM else 180.0)
-    overall = statistics.median(v for vs in by_charge.values() for v in vs)
-    return [statistics.median(by_charge[c.charge]) if c.charge in by_charge else overall for c in test]
+    return {c: statistics.median(v) for c, v in by_charge.items()}
 
 
-def _knn_baseline(model: OutcomeModel, test: Sequence[CaseElements]) -> list[float]:
-    x = model.space.transform(test)
-    scaled = (x[:, 3:] - model.scale_mean) / model.scale_std
-    fallback = statistics.median(t.months for t in model.targets if t.kind == TERM)
-    out = []
-    for case, row in zip(test, scaled, strict=True):
-        near = model._similar(case.charge, row, set())[:10]
-        months = [model.targets[j].months for j in near if model.targets[j].kind == TERM]
-        out.append(statistics.median(months) if months else fallback)
-    return out
+def _baselines(
+    model: OutcomeModel, train: Sequence[CaseElements], targets: Sequence[Target], test: Sequence[CaseElements]
+) -> tuple[list[float], list[float]]:
+    """Per-charge median; and the median of the nearest same-charge cases (per-charge median when too few)."""
+    medians = _charge_medians(train, targets)
+    overall = statistics.median(medians.values())
+    per_charge = [medians.get(c.charge, overall) for c in test]
+    nearest = [
+        e.neighbour_median_months if e.neighbour_median_months is not None else fallback
+        for e, fallback in zip(model.predict(test), per_charge, strict=True)
+    ]
+    return per_charge, nearest
 
 
 def _outliers(model: OutcomeModel, cases: Sequence[CaseElements], targets: Sequence[Target]) -> dict[str, float]:
@@ -95,7 +92,7 @@ def _outliers(model: OutcomeModel, cases: Sequence[CaseElements], targets: Seque
         replace(t, months=t.months * _FACTOR if rng.random() < 0.5 else t.months / _FACTOR) if i in touched else t
         for i, t in enumerate(targets)
     ]
-    flags = [f for batch in _batches(list(range(len(cases)))) for f in flag_cases(
+    flags = [f for batch in batches(list(range(len(cases)))) for f in flag_cases(
         model, [cases[i] for i in batch], [shown[i] for i in batch], exclude_self=False)]  # fmt: skip
     scored = [
         (i in touched, abs(f.deviation)) for i, f in enumerate(flags) if i in positive and f.deviation is not None
@@ -128,9 +125,10 @@ def outcome_section(settings: Settings | None = None, folds: int = 3) -> str:
     truth = [t.cail_months for t in test_targets]
     predicted = _predicted_cail(model, test_cases)
     guarded = [i for i, e in enumerate(model.predict(test_cases)) if e.enough]
+    per_charge, nearest = _baselines(model, train_cases, train_targets, test_cases)
     rows = [
-        ("per-charge median (baseline)", term_score(_baselines(train_cases, train_targets, test_cases), truth)),
-        ("nearest 10 same-charge cases, median (baseline)", term_score(_knn_baseline(model, test_cases), truth)),
+        ("per-charge median (baseline)", term_score(per_charge, truth)),
+        ("nearest 10 same-charge cases, median (baseline)", term_score(nearest, truth)),
         ("Leian outcome model, all cases", term_score(predicted, truth)),
         (f"Leian, cases with ≥ 10 same-charge cases ({len(guarded)})",
          term_score([predicted[i] for i in guarded], [truth[i] for i in guarded])),
@@ -147,7 +145,7 @@ def outcome_section(settings: Settings | None = None, folds: int = 3) -> str:
     lecard_score = term_score([lecard_pred[i] for i in lecard], [train_targets[i].cail_months for i in lecard])
     outliers = _outliers(model, test_cases, test_targets)
     t0 = time.perf_counter()
-    audit_flags = [f for batch in _batches(list(range(len(train_cases)))) for f in flag_cases(
+    audit_flags = [f for batch in batches(list(range(len(train_cases)))) for f in flag_cases(
         model, [train_cases[i] for i in batch], [train_targets[i] for i in batch], silent=True)]  # fmt: skip
     audit_seconds = time.perf_counter() - t0
     grave = sum(t.kind in (LIFE, DEATH) for t in test_targets)

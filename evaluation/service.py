@@ -265,10 +265,10 @@ def indexed_checksums(index_dir: Path) -> dict[str, str]:
 
 
 def _generation_ids(directory: Path) -> set[str]:
-    pointer = directory / "CURRENT"
-    if not pointer.exists():
-        return set()
-    return set(json.loads((directory / pointer.read_text(encoding="utf-8").strip() / "ids.json").read_text("utf-8")))
+    from indexing.generations import current_generation
+
+    generation = current_generation(directory)
+    return set(json.loads((generation / "ids.json").read_text("utf-8"))) if generation else set()
 
 
 def index_problems(index_dir: Path) -> list[str]:
@@ -413,7 +413,7 @@ def service_section(
     *,
     skip: int = 0,
     kill_trials: int = 20,
-    fuzz_examples: int = 70,
+    fuzz_examples: int = 150,
     seed: int = 0,
 ) -> str:
     """Measure the service goals on a copy of ``index_dir`` and return the Markdown section.

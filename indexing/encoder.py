@@ -47,13 +47,17 @@ _MODEL_FILES = (
 class Encoder:
     """Embeds documents and queries with one sentence-transformers model. Create with :meth:`load`."""
 
-    def __init__(self, model_dir: Path, model: Any, meta: dict[str, Any] | None) -> None:
+    def __init__(
+        self,
+        model_dir: Path,
+        model: Any,
+        meta: dict[str, Any] | None,
+        static: tuple[dict[str, int], np.ndarray] | None = None,
+    ) -> None:
         self.model_dir = model_dir
         self._model = model
         self._meta = meta
-        self._static: tuple[dict[str, int], np.ndarray] | None = None
-        if meta is not None:
-            self._static = self._static_tables(model)
+        self._static = static
 
     # --- construction -----------------------------------------------------------------------------------------
     @classmethod
@@ -82,12 +86,6 @@ class Encoder:
                 raise IndexStateError(f"{meta_path} is unreadable ({exc}); retrain or restore the model") from exc
             if meta.get("input") != "jieba-tokens":
                 meta = None
-        from sentence_transformers import SentenceTransformer
-
-        try:
-            model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
-        except Exception as exc:  # the library raises many kinds; all mean "not a usable model here"
-            raise IndexStateError(f"cannot load the dense model in {model_dir}: {exc}; expected {expected}") from exc
         if meta is not None:
             from indexing.tokenizer import get_tokenizer
 
@@ -95,18 +93,31 @@ class Encoder:
             if meta.get("tokenizer_version") not in (None, have):
                 # Different segmentation means some tokens miss the vocabulary; still usable, but say so.
                 log.warning("%s was trained with tokenizer %s, running %s", model_dir, meta["tokenizer_version"], have)
-        return cls(model_dir, model, meta)
+            # Read the token table directly: no PyTorch import, so the CLI and the service start in a second.
+            return cls(model_dir, None, meta, cls._static_tables(model_dir))
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+        except Exception as exc:  # the library raises many kinds; all mean "not a usable model here"
+            raise IndexStateError(f"cannot load the dense model in {model_dir}: {exc}; expected {expected}") from exc
+        return cls(model_dir, model, None)
 
     @staticmethod
-    def _static_tables(model: Any) -> tuple[dict[str, int], np.ndarray]:
-        """Vocabulary and token vectors of a StaticEmbedding, for the fast path that skips string re-joining."""
-        first = model[0]
-        if not hasattr(first, "tokenizer") or not hasattr(first, "embedding"):
-            kind = type(first).__name__
-            raise IndexStateError(f"{LEIAN_META} says jieba-token input, but the first module is {kind}")
-        vocab = first.tokenizer.get_vocab()
-        weights = first.embedding.weight.detach().cpu().numpy().astype(np.float32, copy=False)
-        return vocab, weights
+    def _static_tables(model_dir: Path) -> tuple[dict[str, int], np.ndarray]:
+        """Vocabulary and token vectors of a StaticEmbedding directory, read without loading the model."""
+        from safetensors.numpy import load_file
+
+        try:
+            vocab = json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+            weights = load_file(str(model_dir / "model.safetensors"))["embedding.weight"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexStateError(
+                f"{model_dir}: {LEIAN_META} says jieba-token input; its StaticEmbedding files are unreadable ({exc})"
+            ) from exc
+        if weights.ndim != 2 or max(vocab.values(), default=-1) >= weights.shape[0]:
+            raise IndexStateError(f"{model_dir}: vocabulary and embedding table ({weights.shape}) do not match")
+        return vocab, np.ascontiguousarray(weights, dtype=np.float32)
 
     # --- identity ---------------------------------------------------------------------------------------------
     @property
@@ -166,25 +177,20 @@ class Encoder:
 
                 tok = get_tokenizer()
                 tokens = [tok.tokenize(t) for t in texts]
-            return self._encode_static(tokens, batch_size)
+            return self._encode_static(tokens)
         return self._encode_text(list(texts), batch_size, query=query)
 
-    def _encode_static(self, tokens: Sequence[Sequence[str]], batch_size: int) -> np.ndarray:
+    def _encode_static(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
         """Mean of token vectors, then L2 normalisation — exactly StaticEmbedding + Normalize, without the strings."""
-        import torch
-
+        assert self._static is not None
         vocab, weights = self._static
-        table = torch.from_numpy(weights)
         get = vocab.get
-        parts = []
-        for start in range(0, len(tokens), batch_size):
+        out = np.zeros((len(tokens), weights.shape[1]), dtype=np.float32)
+        for n, toks in enumerate(tokens):
             # Unknown tokens are dropped (their [UNK] vector is zero anyway): the mean's direction is the sum's.
-            ids = [[i for i in map(get, toks) if i is not None] for toks in tokens[start : start + batch_size]]
-            offsets = torch.from_numpy(np.cumsum([0] + [len(x) for x in ids[:-1]]).astype(np.int64))
-            flat = torch.from_numpy(np.fromiter((i for x in ids for i in x), dtype=np.int64))
-            with torch.inference_mode():
-                parts.append(torch.nn.functional.embedding_bag(flat, table, offsets, mode="sum").numpy())
-        out = np.concatenate(parts).astype(np.float32, copy=False)
+            ids = np.fromiter((i for i in map(get, toks) if i is not None), dtype=np.int64)
+            if ids.size:
+                out[n] = weights[ids].sum(axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out

@@ -12,7 +12,9 @@ Layout::
     DIR/store.sqlite       parsed judgments (embedded backend)
     DIR/lexical/           BM25 generations (embedded backend)
     DIR/dense/             FAISS generations (embedded backend)
-    DIR/charges/           the charge model trained on this corpus
+    DIR/charges/           the charge model trained on this corpus, and every document's charge profile
+    DIR/outcomes/          the outcome model of :mod:`consistency` (trained on first audit)
+    DIR/service/           users and the audit log of :mod:`api` (created by ``leian users`` / ``leian serve``)
 """
 
 from __future__ import annotations

@@ -38,7 +38,10 @@ class ChargeModel:
 
     def __init__(self) -> None:
         self._vec: TfidfVectorizer | None = None
-        self._clf: OneVsRestClassifier | None = None
+        # One (features × charges) matrix instead of the fitted one-vs-rest estimators: scoring a query is one
+        # sparse-dense product (well under a millisecond) rather than 250 validated estimator calls (~100 ms).
+        self._weights: np.ndarray | None = None
+        self._bias: np.ndarray | None = None
         self._labels: list[str] = []
         self._blocked = frozenset(charge_names())
 
@@ -59,19 +62,25 @@ class ChargeModel:
             raise ValueError("the charge model needs documents of at least two different charges")
         self._vec = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=2, max_features=100_000)
         x = self._vec.fit_transform([t for t, _ in pairs])
-        self._clf = OneVsRestClassifier(LinearSVC(C=0.5), n_jobs=2).fit(x, y)
+        clf = OneVsRestClassifier(LinearSVC(C=0.5), n_jobs=2).fit(x, y)
+        self._weights = np.ascontiguousarray(np.vstack([e.coef_.ravel() for e in clf.estimators_]).T, np.float32)
+        self._bias = np.array([float(np.ravel(e.intercept_)[0]) for e in clf.estimators_], dtype=np.float32)
         self._labels = [str(c) for c in mlb.classes_]
         return self
 
     @property
     def trained(self) -> bool:
         """Whether the model has been fitted (a corpus without two charges leaves it untrained)."""
-        return self._clf is not None
+        return self._weights is not None
 
     def _scores(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
-        assert self._vec is not None and self._clf is not None
-        margins = np.atleast_2d(self._clf.decision_function(self._vec.transform([self._clean(t) for t in tokens])))
-        return (1.0 / (1.0 + np.exp(-_SLOPE * margins))).astype(np.float32)
+        assert self._vec is not None and self._weights is not None and self._bias is not None
+        x = self._vec.transform([self._clean(t) for t in tokens]).tocsr()
+        margins = np.empty((x.shape[0], len(self._labels)), dtype=np.float32)
+        for i in range(x.shape[0]):  # only the rows of the document's own features are read
+            lo, hi = x.indptr[i], x.indptr[i + 1]
+            margins[i] = x.data[lo:hi].astype(np.float32) @ self._weights[x.indices[lo:hi]] + self._bias
+        return 1.0 / (1.0 + np.exp(-_SLOPE * margins))
 
     def predict(self, tokens: Sequence[Sequence[str]]) -> list[dict[str, float]]:
         """Per document, charge → score in [0, 1] for every known charge scoring at least 0.05."""
@@ -94,7 +103,14 @@ class ChargeModel:
         """Write the model and its config into ``directory``."""
         directory.mkdir(parents=True, exist_ok=True)
         tmp = directory / "model.joblib.tmp"
-        joblib.dump({"vec": self._vec, "clf": self._clf, "labels": self._labels}, tmp)
+        assert self._weights is not None
+        state = {
+            "vec": self._vec,
+            "weights": self._weights.astype(np.float16),
+            "bias": self._bias,
+            "labels": self._labels,
+        }
+        joblib.dump(state, tmp)
         tmp.replace(directory / "model.joblib")
         (directory / "config.json").write_text(
             json.dumps({"format": _FORMAT, "labels": len(self._labels), "slope": _SLOPE}), encoding="utf-8"
@@ -107,5 +123,6 @@ class ChargeModel:
         path = directory / "model.joblib"
         if path.exists():
             state = joblib.load(path)
-            model._vec, model._clf, model._labels = state["vec"], state["clf"], state["labels"]
+            model._vec, model._labels, model._bias = state["vec"], state["labels"], state["bias"]
+            model._weights = np.ascontiguousarray(state["weights"], dtype=np.float32)
         return model

@@ -117,3 +117,10 @@ def test_outcomes_per_defendant() -> None:
         ("庚某", "无期徒刑", None, None, None),
     ]
     assert extract_outcomes("驳回上诉，维持原判。") == []
+
+
+def test_cail_bracketed_selective_charges_normalise_to_the_official_name() -> None:
+    from corpus.charges import normalise_charge
+
+    assert normalise_charge("[走私、贩卖、运输、制造]毒品") == "走私、贩卖、运输、制造毒品"
+    assert normalise_charge("[窝藏、包庇]") == "窝藏、包庇"

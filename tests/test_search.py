@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from indexing.backends import SearchFilters
@@ -34,9 +37,12 @@ def test_drunk_driving_finds_drunk_driving_cases_with_reasons(searcher: Searcher
     assert "罪名/案由相同" in top["summary"]
 
 
-def test_civil_facts_find_the_same_cause_of_action(searcher: Searcher) -> None:
-    hits = searcher.search(LOAN, k=10).hits
-    assert sum(1 for h in hits if "民间借贷纠纷" in h.charges) >= 7
+def test_civil_facts_find_the_same_cause_of_action(searcher: Searcher, data_dir: Path) -> None:
+    rows = [json.loads(line) for line in (data_dir / "cjrc" / "facts.jsonl").read_text(encoding="utf-8").splitlines()]
+    case = next(r for r in rows if r["cause"] == "变更抚养关系纠纷")
+    own_id = f"cjrc-civil-{case['id']}"
+    hits = [h for h in searcher.search(case["fact"], k=11).hits if h.id != own_id][:10]
+    assert sum(1 for h in hits if "变更抚养关系纠纷" in h.charges) >= 6
 
 
 def test_given_charges_override_inference(searcher: Searcher) -> None:

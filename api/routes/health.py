@@ -1,0 +1,21 @@
+"""``GET /health``: liveness and the size of the served index (no token needed)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import ServiceDep
+from api.schemas import Health
+from leian import __version__
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=Health, summary="服务状态 health")
+def health(service: ServiceDep) -> Health:
+    """The service is up and its index is open."""
+    return Health(
+        status="ok", documents=service.documents(), version=__version__, environment=service.settings.environment
+    )

@@ -1,0 +1,186 @@
+"""The service object behind the routes: the open index, users, the audit log, rate limits and ingestion.
+
+One index and one searcher serve every request of the process; searches run concurrently on them. Admin
+ingestion never writes to the serving objects: a child process ingests into the directory while the current
+snapshot keeps answering, and the refreshed index replaces it when the child is done (a snapshot is closed
+once its last request has finished with it).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from api.audit_log import AuditLog, text_digest
+from api.ratelimit import RateLimiter
+from api.security import MASKING, User, UserStore
+from api.settings import ServiceSettings
+from corpus.model import Judgment
+from corpus.pseudonymise import PseudonymiseOptions, find_person_names, pseudonymise
+from indexing.backends import SearchFilters
+from indexing.index import LeianIndex
+from leian.errors import InputError
+from retrieval.searcher import Query, Searcher
+
+__all__ = ["Service", "Snapshot"]
+
+
+@dataclass
+class Snapshot:
+    """An open index with its searcher, and how many requests are using it."""
+
+    index: LeianIndex
+    searcher: Searcher
+    users: int = 0
+    retired: bool = False
+
+
+class Service:
+    """Everything a request needs, shared by the whole process."""
+
+    def __init__(self, settings: ServiceSettings, index: LeianIndex) -> None:
+        from api.ingestion import Ingestion  # ingestion refers back to the service
+
+        self.settings = settings
+        self.directory = index.directory
+        self.users = UserStore(index.directory, settings.secret_key.get_secret_value())
+        self.audit = AuditLog(index.directory)
+        self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        self.auth_failures = RateLimiter(settings.auth_failures_per_minute, settings.auth_failures_per_minute)
+        self._lock = threading.Lock()
+        self._current = Snapshot(index, Searcher(index))
+        self.ingestion = Ingestion(self)
+
+    # --- the index snapshot --------------------------------------------------------------------------------
+    @contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        """The current index and searcher, kept open for the duration of the ``with`` block."""
+        with self._lock:
+            snap = self._current
+            snap.users += 1
+        try:
+            yield snap
+        finally:
+            with self._lock:
+                snap.users -= 1
+                close = snap.retired and snap.users == 0
+            if close:
+                snap.index.close()
+
+    def replace_index(self, index: LeianIndex) -> None:
+        """Serve ``index`` from now on; the previous one closes when its last request is done."""
+        with self._lock:
+            old, self._current = self._current, Snapshot(index, Searcher(index))
+            old.retired = True
+            close = old.users == 0
+        if close:
+            old.index.close()
+
+    def documents(self) -> int:
+        """How many documents the served index holds."""
+        with self.snapshot() as snap:
+            return snap.index.catalog.count()
+
+    # --- domain operations (called from worker threads) ----------------------------------------------------
+    def search(
+        self, user: User, text: str, k: int, charges: list[str], filters: SearchFilters, action: str = "search"
+    ) -> dict[str, Any]:
+        """Search, mask the passages for the user's role and log it (as ``action``: search or export)."""
+        if k > self.settings.max_k:
+            raise InputError(f"k 不能超过 {self.settings.max_k} k may be at most {self.settings.max_k}")
+        with self.snapshot() as snap:
+            result = snap.searcher.search(Query(text, tuple(charges), filters), k=k, explain=True)
+            docs = snap.index.store.get([h.id for h in result.hits])
+        out = result.to_dict()
+        options = MASKING[user.role]
+        for hit, doc in zip(out["hits"], docs, strict=True):
+            if doc is not None:
+                _mask_hit(hit, doc, options)
+        self.audit.append(
+            user.name,
+            user.role.value,
+            action,
+            details={
+                "query_digest": text_digest(text),
+                "query_chars": len(text),
+                "k": k,
+                "charges": charges,
+                "filters": {k_: v for k_, v in filters.__dict__.items() if v not in ((), "", True)},
+                "returned": [h["id"] for h in out["hits"]],
+            },
+        )
+        return out
+
+    def case(self, user: User, case_id: str) -> dict[str, Any]:
+        """A stored judgment masked for the user's role; the view is logged (failed look-ups too)."""
+        options = MASKING[user.role]
+        try:
+            with self.snapshot() as snap:
+                doc = snap.index.get(case_id)
+        except Exception:
+            self.audit.append(user.name, user.role.value, "case.view", case_id[:200], outcome="not_found")
+            raise
+        names = find_person_names(doc.text, officials=options.mask_officials)
+        masked = {
+            "id": doc.id,
+            "title": pseudonymise(doc.title, names, options),
+            "doc_type": doc.doc_type,
+            "domain": doc.domain,
+            "authority": doc.authority,
+            "court": doc.court,
+            "court_level": doc.court_level,
+            "province": doc.province,
+            "case_number": doc.case_number,
+            "date": doc.date,
+            "trial_level": doc.trial_level,
+            "procedure": doc.procedure,
+            "effective": doc.effective,
+            "charges": doc.charges,
+            "articles": doc.articles,
+            "circumstances": doc.circumstances,
+            "holding": pseudonymise(doc.holding, names, options),
+            "sections": {key: pseudonymise(value, names, options) for key, value in doc.sections.items()},
+            "text": pseudonymise(doc.text, names, options),
+            "masking": {
+                "role": user.role.value,
+                "keep_surname": options.keep_surname,
+                "mask_officials": options.mask_officials,
+                "masked_names": len(names),
+            },
+        }
+        self.audit.append(user.name, user.role.value, "case.view", doc.id, details={"masked_names": len(names)})
+        return masked
+
+    def close(self) -> None:
+        """Wait for a running ingestion, then close everything."""
+        self.ingestion.wait()
+        with self._lock:
+            self._current.retired = True
+            close = self._current.users == 0
+        if close:
+            self._current.index.close()
+        self.users.close()
+        self.audit.close()
+
+
+def _mask_hit(hit: dict[str, Any], doc: Judgment, options: PseudonymiseOptions) -> None:
+    """Pseudonymise the title and every passage of one hit's explanation in place."""
+    names = find_person_names(doc.text, officials=options.mask_officials)
+    if not names:
+        return
+    hit["title"] = pseudonymise(hit.get("title", ""), names, options)
+    explanation = hit.get("explanation")
+    if not explanation:
+        return
+    for part in ("basic_facts", "dispute_focus"):
+        section = explanation[part]
+        section["passage"] = pseudonymise(section["passage"], names, options)
+        section["highlights"] = [t for t in section["highlights"] if t in section["passage"]]
+    shared = explanation["basic_facts"]["shared_terms"]
+    explanation["basic_facts"]["shared_terms"] = [t for t in shared if not any(n in t for n in names)]
+    law = explanation["legal_application"]
+    law["holding"] = pseudonymise(law["holding"], names, options)
+    explanation["summary"] = pseudonymise(explanation["summary"], names, options)

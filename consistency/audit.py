@@ -1,0 +1,79 @@
+"""Batch audit: flag every case of an input file, or every decided case of an index, with a progress bar.
+
+Input lines (JSON): ``id``, ``fact`` or ``text``, optional ``charges``, ``articles``, ``court`` and ``outcome``
+(``imprisonment_months``, ``life``, ``death``, ``probation_months``, ``fine_yuan``). A case without an outcome
+still gets its expectation — what a judge wants to see before ruling.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from tqdm import tqdm
+
+from consistency.design import case_elements
+from consistency.flags import Flag, flag_cases
+from consistency.model import OutcomeModel
+from consistency.targets import target_of
+from consistency.training import decided_cases
+from corpus.model import Judgment
+from corpus.parse import parse_record
+from corpus.readers import ReadProblem, record_from_object
+from indexing.index import LeianIndex
+from leian.errors import InputError
+
+__all__ = ["audit_file", "audit_index", "batches", "read_cases"]
+
+_BATCH = 256
+T = TypeVar("T")
+
+
+def read_cases(path: Path) -> Iterator[Judgment]:
+    """The cases of a JSONL file, parsed; a malformed line raises :class:`InputError` naming it."""
+    with path.open(encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}: 不是有效的JSON invalid JSON: {exc}") from exc
+            if isinstance(obj, dict) and "outcome" in obj and not isinstance(obj["outcome"], dict | None):
+                raise InputError(f"{path}:{number}: outcome 必须是对象 must be an object")
+            raw = record_from_object(obj, source=f"{path}:{number}", line=number)
+            if isinstance(raw, ReadProblem):
+                raise InputError(f"无法读取案件 cannot read case: {raw}")
+            yield parse_record(raw)
+
+
+def batches(items: Sequence[T], size: int = _BATCH) -> Iterator[Sequence[T]]:
+    """``items`` in consecutive slices of ``size`` (flags are computed a batch at a time)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def audit_file(model: OutcomeModel, path: Path, *, silent: bool = False, progress: bool = True) -> list[Flag]:
+    """Flags for the cases of a JSONL file (their ids are kept out of their own evidence)."""
+    docs = list(read_cases(path))
+    flags: list[Flag] = []
+    with tqdm(total=len(docs), desc="审查 audit", unit="件", disable=not progress) as bar:
+        for batch in batches(docs):
+            cases = [case_elements(d) for d in batch]
+            flags += flag_cases(model, cases, [target_of(d.outcome) for d in batch], silent=silent)
+            bar.update(len(batch))
+    return flags
+
+
+def audit_index(model: OutcomeModel, index: LeianIndex, *, silent: bool = True, progress: bool = True) -> list[Flag]:
+    """Flags for every decided criminal judgment of ``index``, each against the others (leave-one-out evidence)."""
+    docs = list(tqdm(index.store.iter_documents(), desc="读取 read", unit="件", disable=not progress))
+    cases, targets = decided_cases(docs)
+    flags: list[Flag] = []
+    with tqdm(total=len(cases), desc="审查 audit", unit="件", disable=not progress) as bar:
+        for part, actual in zip(batches(cases), batches(targets), strict=True):
+            flags += flag_cases(model, part, actual, silent=silent)
+            bar.update(len(part))
+    return flags

@@ -1,0 +1,149 @@
+"""The design matrix: one row of legal elements per case, in a fixed column order learnt from the training cases.
+
+Columns: the primary charge (categorical), how the charge's cases and the cited specific provisions' cases were
+sentenced (median, spread, count), the statutory penalty range of the cited provisions, the drivers of
+:mod:`consistency.features`, one column per sentencing circumstance, the statutory articles most cited, court level
+and province (categorical: courts and regions explain much of the variation).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from consistency.features import Drivers, extract_drivers
+from consistency.statutory import PENALTY_FEATURES, Penalty, statutory_features
+from consistency.targets import canonical_charge, primary_charge
+from corpus.circumstances import CIRCUMSTANCES
+from corpus.model import Judgment
+
+__all__ = ["CaseElements", "DesignSpace", "case_elements"]
+
+#: HistGradientBoosting takes at most 255 categories per feature; the rest share the last code.
+_MAX_CATEGORIES = 254
+_TOP_ARTICLES = 60
+_LEVELS = ("基层", "中级", "高级", "最高")
+_MIN_ARTICLE_CASES = 5
+_FIXED = 9  # categorical codes, charge statistics and article statistics come first
+
+
+@dataclass
+class CaseElements:
+    """The elements of one case the model reads (cheap to keep for a whole corpus)."""
+
+    id: str
+    charge: str
+    charges: list[str]
+    articles: list[int]
+    circumstances: list[str]
+    court: str
+    court_level: str
+    province: str
+    drivers: Drivers = field(default_factory=Drivers)
+
+
+def case_elements(doc: Judgment, text: str | None = None) -> CaseElements:
+    """The elements of ``doc``; ``text`` overrides the findings the drivers are read from."""
+    return CaseElements(
+        id=doc.id,
+        charge=primary_charge(doc),
+        charges=[canonical_charge(c) for c in doc.charges],
+        articles=doc.articles,
+        circumstances=list(doc.circumstances),
+        court=doc.court,
+        court_level=doc.court_level,
+        province=doc.province,
+        drivers=extract_drivers(doc, text),
+    )
+
+
+@dataclass
+class DesignSpace:
+    """Column layout and per-charge statistics learnt from the training cases."""
+
+    charges: list[str] = field(default_factory=list)
+    provinces: list[str] = field(default_factory=list)
+    articles: list[int] = field(default_factory=list)
+    penalties: dict[int, Penalty] = field(default_factory=dict)
+    charge_stats: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # median, IQR, log count
+    article_stats: dict[int, tuple[float, float, float]] = field(default_factory=dict)
+    prior: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    columns: list[str] = field(default_factory=list)
+
+    def fit(self, cases: Sequence[CaseElements], log_months: np.ndarray) -> DesignSpace:
+        """Learn the categories and the per-charge sentencing statistics (``log_months`` = log1p of terms)."""
+        counts = Counter(c.charge for c in cases)
+        self.charges = [c for c, _ in counts.most_common(_MAX_CATEGORIES)]
+        self.provinces = [p for p, _ in Counter(c.province for c in cases if c.province).most_common(_MAX_CATEGORIES)]
+        articles = Counter(a for c in cases for a in c.articles)
+        self.articles = sorted(a for a, _ in articles.most_common(_TOP_ARTICLES))
+        by_charge: dict[str, list[float]] = defaultdict(list)
+        for c, y in zip(cases, log_months, strict=True):
+            if np.isfinite(y):
+                by_charge[c.charge].append(float(y))
+        self.charge_stats = {c: _stats(v) for c, v in by_charge.items()}
+        by_article: dict[int, list[float]] = defaultdict(list)
+        for c, y in zip(cases, log_months, strict=True):
+            for a in c.articles:
+                if a in self.penalties and np.isfinite(y):
+                    by_article[a].append(float(y))
+        self.article_stats = {a: _stats(v) for a, v in by_article.items() if len(v) >= _MIN_ARTICLE_CASES}
+        self.prior = _stats([float(y) for y in log_months if np.isfinite(y)])
+        self.columns = self._columns()
+        return self
+
+    def _columns(self) -> list[str]:
+        drivers = list(Drivers().vector())
+        return (
+            ["charge", "court_level", "province", "charge_median", "charge_iqr", "charge_log_count"]
+            + ["article_median", "article_iqr", "article_log_count"]
+            + list(PENALTY_FEATURES)
+            + drivers
+            + [f"circ:{c}" for c in CIRCUMSTANCES]
+            + [f"art:{a}" for a in self.articles]
+        )
+
+    @property
+    def categorical(self) -> list[bool]:
+        """Which columns are categorical (for HistGradientBoosting's ``categorical_features``)."""
+        return [i < 3 for i in range(len(self.columns))]
+
+    def transform(self, cases: Sequence[CaseElements]) -> np.ndarray:
+        """The design matrix of ``cases`` (float32, one row per case)."""
+        charge_code = {c: i for i, c in enumerate(self.charges)}
+        province_code = {p: i for i, p in enumerate(self.provinces)}
+        article_col = {a: i for i, a in enumerate(self.articles)}
+        circ_col = {c: i for i, c in enumerate(CIRCUMSTANCES)}
+        rows = np.zeros((len(cases), len(self.columns)), dtype=np.float32)
+        n_drivers = len(Drivers().vector())
+        driver0 = _FIXED + len(PENALTY_FEATURES)
+        circ0 = driver0 + n_drivers
+        art0 = circ0 + len(CIRCUMSTANCES)
+        for r, c in enumerate(cases):
+            row = rows[r]
+            row[0] = charge_code.get(c.charge, _MAX_CATEGORIES)
+            row[1] = _LEVELS.index(c.court_level) if c.court_level in _LEVELS else len(_LEVELS)
+            row[2] = province_code.get(c.province, _MAX_CATEGORIES)
+            row[3:6] = self.charge_stats.get(c.charge, self.prior)
+            specific = [self.article_stats[a] for a in c.articles if a in self.article_stats]
+            # the most specific provision is the one with the fewest cases (a charge article, not a shared one)
+            row[6:9] = min(specific, key=lambda s: s[2]) if specific else self.prior
+            row[_FIXED:driver0] = statutory_features(c.articles, self.penalties)
+            row[driver0:circ0] = list(c.drivers.vector().values())
+            for name in c.circumstances:
+                if name in circ_col:
+                    row[circ0 + circ_col[name]] = 1.0
+            for a in c.articles:
+                if a in article_col:
+                    row[art0 + article_col[a]] = 1.0
+        return rows
+
+
+def _stats(values: list[float]) -> tuple[float, float, float]:
+    if not values:
+        return (0.0, 0.0, 0.0)
+    q1, med, q3 = np.percentile(values, [25, 50, 75])
+    return (float(med), float(q3 - q1), float(np.log1p(len(values))))

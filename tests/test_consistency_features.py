@@ -1,0 +1,53 @@
+"""Outcome drivers, statutory ranges and charge spellings on literal court text."""
+
+from __future__ import annotations
+
+from consistency.features import extract_drivers
+from consistency.statutory import parse_penalties, statutory_features
+from consistency.targets import canonical_charge, target_of
+from corpus.model import Outcome
+from corpus.parse import parse_text
+
+
+def _drivers(text: str):
+    return extract_drivers(parse_text(text), text)
+
+
+def test_drug_weights_are_summed_once_per_value() -> None:
+    d = _drivers("被告人贩卖甲基苯丙胺2.5克给吸毒人员，后在其住处查获海洛因1.2千克。经称量，甲基苯丙胺净重2.5克。")
+    assert d.drug_grams == 1202.5
+    assert d.drug_mentions == 2
+
+
+def test_injury_grade_takes_the_worst_and_skips_negations() -> None:
+    d = _drivers("经鉴定，被害人甲的损伤程度构成轻伤二级，被害人乙未构成轻微伤，被害人丙构成重伤二级。")
+    assert d.injury == 4
+    assert d.injuries == 2
+
+
+def test_alcohol_times_and_bands() -> None:
+    d = _drivers("被告人先后3次醉酒驾驶，血液中乙醇含量为185.3毫克/100毫升，数额巨大。")
+    assert d.alcohol_mg == 185.3
+    assert d.times == 3
+    assert d.bands["数额巨大"] == 1
+
+
+def test_statutory_ranges_from_the_article_text() -> None:
+    text = (
+        "第三百一十条 明知是犯罪的人而为其提供隐藏处所、财物，帮助其逃匿或者作假证明包庇的，处三年以下有期徒刑、"
+        "拘役或者管制；情节严重的，处三年以上十年以下有期徒刑。\n"
+        "第二百三十二条 故意杀人的，处死刑、无期徒刑或者十年以上有期徒刑；情节较轻的，处三年以上十年以下有期徒刑。\n"
+    )
+    penalties = parse_penalties(text)
+    assert penalties[310] == (0.0, 36.0, 36.0, 120.0, 0.0, 0.0)
+    assert penalties[232][4:] == (1.0, 1.0)
+    assert statutory_features([67, 310], penalties) == penalties[310]  # 总则 articles carry no range
+    assert statutory_features([], penalties) == (0.0,) * 6
+
+
+def test_cail_bracket_spelling_and_targets() -> None:
+    assert canonical_charge("[窝藏、包庇]") == canonical_charge("窝藏、包庇罪") == "窝藏、包庇"
+    assert canonical_charge("[走私、贩卖、运输、制造]毒品") == "走私、贩卖、运输、制造毒品"
+    assert target_of(Outcome(life=True)).cail_months == -1
+    assert target_of(Outcome(penalty="免予刑事处罚")).months == 0
+    assert target_of(None) is None
