@@ -185,14 +185,15 @@ class LeianIndex:
         ids = [d.id for d in docs]
         self.catalog.begin(entries)
         self.store.put(docs)
-        self._index_entries(entries)
+        self._index_entries(entries, [d.facts for d in docs])
         self.catalog.mark_indexed(ids)
 
-    def _index_entries(self, entries: Sequence[CatalogEntry]) -> None:
+    def _index_entries(self, entries: Sequence[CatalogEntry], texts: Sequence[str]) -> None:
+        """Index ``entries`` lexically and densely; ``texts`` (their facts) feed models that read raw text."""
         ids = [e.id for e in entries]
         terms = [list(e.terms) for e in entries]
         self.lexical.add(ids, terms)
-        self.dense.add(ids, self.encoder.encode_documents([" ".join(t) for t in terms], terms))
+        self.dense.add(ids, self.encoder.encode_documents(texts, terms))
         self.lexical.commit()
         self.dense.commit()
 
@@ -224,7 +225,7 @@ class LeianIndex:
             entries = [e for e in self.catalog.entries(pending) if stored.get(e.id) is not None]
             lost = [i for i in pending if stored.get(i) is None]
             if entries:
-                self._index_entries(entries)
+                self._index_entries(entries, [stored[e.id].facts for e in entries])  # type: ignore[union-attr]
                 self.catalog.mark_indexed([e.id for e in entries])
             if lost:  # never reached the store: forget them so a re-run ingests them afresh
                 self.catalog.begin_delete(lost)

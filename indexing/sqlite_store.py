@@ -6,7 +6,6 @@ this store only guarantees that each batch is written whole or not at all.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -21,7 +20,6 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
     data TEXT NOT NULL,
-    checksum TEXT NOT NULL,
     source TEXT NOT NULL,
     court TEXT, court_level TEXT, province TEXT, doc_type TEXT, trial_level TEXT,
     authority TEXT, domain TEXT, date TEXT, effective INTEGER
@@ -37,11 +35,6 @@ _FILTER_COLUMNS = {
     "authorities": "authority",
     "domains": "domain",
 }
-
-
-def checksum(doc: Judgment) -> str:
-    """Content fingerprint used for de-duplication (the text, not the id or the source)."""
-    return hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 
 class SQLiteStore:
@@ -63,7 +56,6 @@ class SQLiteStore:
             (
                 d.id,
                 json.dumps(d.to_dict(), ensure_ascii=False),
-                checksum(d),
                 d.source,
                 d.court,
                 d.court_level,
@@ -79,9 +71,9 @@ class SQLiteStore:
         ]
         with self._transaction():
             self._db.executemany(
-                "INSERT OR REPLACE INTO documents (id, data, checksum, source, court, court_level, province, doc_type,"
+                "INSERT OR REPLACE INTO documents (id, data, source, court, court_level, province, doc_type,"
                 " trial_level, authority, domain, date, effective)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 rows,
             )
 
@@ -89,9 +81,7 @@ class SQLiteStore:
         found: dict[str, Judgment] = {}
         for chunk in _chunks(list(ids), 900):
             marks = ",".join("?" * len(chunk))
-            for doc_id, data in self._db.execute(
-                f"SELECT id, data FROM documents WHERE id IN ({marks})", chunk
-            ):
+            for doc_id, data in self._db.execute(f"SELECT id, data FROM documents WHERE id IN ({marks})", chunk):
                 found[doc_id] = Judgment.from_dict(json.loads(data))
         return [found.get(i) for i in ids]
 

@@ -86,7 +86,17 @@ class ChargeModel:
         """Per document, charge → score in [0, 1] for every known charge scoring at least 0.05."""
         if not self.trained:
             return [{} for _ in tokens]
-        return [{self._labels[j]: float(p[j]) for j in np.flatnonzero(p >= 0.05)} for p in self._scores(tokens)]
+        return [self._charges(p) for p in self._scores(tokens)]
+
+    def analyse(self, tokens: Sequence[str]) -> tuple[dict[str, float], np.ndarray]:
+        """:meth:`predict` and :meth:`profiles` of one document, scoring it once."""
+        if not self.trained:
+            return {}, np.zeros(0, dtype=np.float32)
+        scores = self._scores([tokens])
+        return self._charges(scores[0]), _unit_rows(scores)[0]
+
+    def _charges(self, scores: np.ndarray) -> dict[str, float]:
+        return {self._labels[j]: float(scores[j]) for j in np.flatnonzero(scores >= 0.05)}
 
     def profiles(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
         """Unit-length charge-score vectors: how a case would be characterised, for comparing two cases.
@@ -96,8 +106,7 @@ class ChargeModel:
         """
         if not self.trained:
             return np.zeros((len(tokens), 0), dtype=np.float32)
-        scores = self._scores(tokens)
-        return scores / np.maximum(np.linalg.norm(scores, axis=1, keepdims=True), 1e-9)
+        return _unit_rows(self._scores(tokens))
 
     def save(self, directory: Path) -> None:
         """Write the model and its config into ``directory``."""
@@ -126,3 +135,7 @@ class ChargeModel:
             model._vec, model._labels, model._bias = state["vec"], state["labels"], state["bias"]
             model._weights = np.ascontiguousarray(state["weights"], dtype=np.float32)
         return model
+
+
+def _unit_rows(scores: np.ndarray) -> np.ndarray:
+    return scores / np.maximum(np.linalg.norm(scores, axis=1, keepdims=True), 1e-9)

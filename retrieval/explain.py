@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from corpus.model import Judgment
-from indexing.tokenizer import Tokenizer
 
 __all__ = ["explain_hit"]
 
@@ -53,10 +52,8 @@ def explain_hit(
     doc: Judgment,
     charges: Mapping[str, float],
     idf: Mapping[str, float],
-    tokenizer: Tokenizer,
 ) -> dict[str, Any]:
     """The explanation of one hit (plain data: shown by the CLI, the API and the report)."""
-    del tokenizer  # passages are matched on the surface text; kept in the signature for custom explainers
     facts = doc.facts
     ranked_terms = sorted(query_terms, key=lambda t: -idf.get(t, 0.0))
     shared = [t for t in ranked_terms if len(t) > 1 and idf.get(t, 0.0) >= _MIN_IDF and t in facts][:_SHARED_TERMS]

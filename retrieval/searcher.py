@@ -15,6 +15,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from corpus.charges import normalise_charge
 from corpus.findings import findings_span
 from corpus.parse import parse_text
@@ -132,7 +134,8 @@ class Searcher:
         parsed = parse_text(text, id=query.id)
         facts = parsed.facts
         start, end = findings_span(facts)
-        terms = self.index.tokenizer.tokenize(facts[start:end] if end - start > 50 else facts)
+        query_facts = facts[start:end] if end - start > 50 else facts
+        terms = self.index.tokenizer.tokenize(query_facts)
         unique_terms = list(dict.fromkeys(terms))  # binary query terms: repeated words in long facts over-weight
         allowed = self._allowed(query)
         analysis = QueryAnalysis(
@@ -152,17 +155,18 @@ class Searcher:
 
         n1 = len(allowed) if allowed is not None and len(allowed) <= FIRST_STAGE else FIRST_STAGE
         lexical = self.index.lexical.search(unique_terms, n1, allowed)
-        qvec = self.index.encoder.encode_queries([" ".join(terms)], [terms])[0]
+        qvec = self.index.encoder.encode_queries([query_facts], [terms])[0]
         dense = self.index.dense.search(qvec, n1, allowed)
 
-        charges, source = self._query_charges(query, parsed.charges, terms, lexical)
+        model_charges, query_profile = self.index.charge_model.analyse(terms)
+        charges, source = self._query_charges(query, parsed.charges, model_charges, lexical)
         analysis.charges, analysis.charges_source = charges, source
         candidates = {h.id for h in lexical} | {h.id for h in dense}
         fused = fuse(
             candidates,
             lexical={h.id: h.score for h in lexical},
             dense={h.id: h.score for h in dense},
-            profile=self._profile_similarity(terms, candidates),
+            profile=self._profile_similarity(query_profile, candidates),
             elements=self._elements,
             charges=charges,
             articles=set(parsed.articles),
@@ -192,17 +196,16 @@ class Searcher:
             idf = self.index.lexical.idf(unique_terms)
             for hit, doc in zip(hits, docs, strict=True):
                 if doc is not None:
-                    hit.explanation = explain_hit(parsed, unique_terms, doc, charges, idf, self.index.tokenizer)
+                    hit.explanation = explain_hit(parsed, unique_terms, doc, charges, idf)
         return SearchResult(query.id, hits, analysis, (time.perf_counter() - started) * 1000)
 
-    def _profile_similarity(self, terms: list[str], candidates: Collection[str]) -> dict[str, float]:
+    def _profile_similarity(self, query_profile: np.ndarray, candidates: Collection[str]) -> dict[str, float]:
         """Cosine between the query's charge profile and each candidate's (empty without a charge model)."""
         rows, matrix = self.index.profiles
-        query_profile = self.index.charge_model.profiles([terms])
-        if not rows or query_profile.shape[1] != matrix.shape[1]:
+        if not rows or query_profile.shape[0] != matrix.shape[1]:
             return {}
         ids = [c for c in candidates if c in rows]
-        sims = matrix[[rows[c] for c in ids]] @ query_profile[0]
+        sims = matrix[[rows[c] for c in ids]] @ query_profile
         return dict(zip(ids, sims.tolist(), strict=True))
 
     def _allowed(self, query: Query) -> set[str] | None:
@@ -216,7 +219,7 @@ class Searcher:
         return allowed
 
     def _query_charges(
-        self, query: Query, named: Collection[str], terms: list[str], lexical: Sequence[Any]
+        self, query: Query, named: Collection[str], model: dict[str, float], lexical: Sequence[Any]
     ) -> tuple[dict[str, float], str]:
         """Charges given by the judge, named in a draft, or inferred from the facts and the nearest cases."""
         given = [normalise_charge(c) or c.removesuffix("罪") for c in query.charges if c.strip()]
@@ -224,7 +227,6 @@ class Searcher:
             return dict.fromkeys(given, 1.0), "given"
         if named:
             return dict.fromkeys(named, 1.0), "draft"
-        model = self.index.charge_model.predict([terms])[0]
         votes: dict[str, float] = defaultdict(float)
         top = lexical[:CHARGE_NEIGHBOURS]
         if top and top[0].score > 0:
