@@ -83,7 +83,7 @@ class Ingestion:
     def start(self, user: User, paths: list[Path], records: list[dict[str, str]]) -> IngestJob:
         """Start ingesting ``paths`` and inline ``records``; 409 while another ingestion runs."""
         with self._lock:
-            if self._thread is not None and self._thread.is_alive():
+            if self.running:
                 raise ApiError(409, "ingest_running", "已有导入任务正在运行 another ingestion is running; try later")
             job = IngestJob(id=uuid.uuid4().hex[:12], requested_by=user.name, paths=[str(p) for p in paths])
             if records:
@@ -101,6 +101,11 @@ class Ingestion:
             self._thread = threading.Thread(target=self._run, args=(job, user), name=f"ingest-{job.id}", daemon=True)
             self._thread.start()
         return job
+
+    @property
+    def running(self) -> bool:
+        """Whether an ingestion is running now."""
+        return self._thread is not None and self._thread.is_alive()
 
     def get(self, job_id: str) -> IngestJob:
         """A job by id."""

@@ -148,6 +148,7 @@ class Health(BaseModel):
 
     status: Literal["ok"]
     documents: int
+    ingesting: bool
     version: str
     environment: str
 

@@ -93,10 +93,10 @@ class Service:
             raise InputError(f"k 不能超过 {self.settings.max_k} k may be at most {self.settings.max_k}")
         with self.snapshot() as snap:
             result = snap.searcher.search(Query(text, tuple(charges), filters), k=k, explain=True)
-            docs = snap.index.store.get([h.id for h in result.hits])
         out = result.to_dict()
         options = MASKING[user.role]
-        for hit, doc in zip(out["hits"], docs, strict=True):
+        for hit in out["hits"]:
+            doc = result.documents.get(hit["id"])
             if doc is not None:
                 _mask_hit(hit, doc, options)
         self.audit.append(

@@ -25,6 +25,7 @@ _SURNAMES = frozenset(
     "尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
 )
 _ORDINALS = "甲乙丙丁戊己庚辛壬癸"
+_SUFFIXES = (*_ORDINALS, *map(str, range(1, 1000)))  # 李某甲 … 李某癸, then 李某1 … when ten are not enough
 _PARTY_ROLES = (
     "被告人|被害人|原告人|原告|被告|证人|上诉人|被上诉人|原审被告人|原审原告|原审第三人|申请人|被申请人|第三人|"
     "罪犯|犯罪嫌疑人|法定代理人|申诉人|被执行人|申请执行人|自诉人|附带民事诉讼原告人|被害单位负责人|同案人|同案犯"
@@ -86,7 +87,7 @@ def _masks(names: list[str], keep_surname: bool, text: str) -> dict[str, str]:
         if keep_surname and len(group) == 1 and f"{surname}某" not in taken:
             out[group[0]] = f"{surname}某"
             continue
-        candidates = (f"{surname}某{o}" for o in [*_ORDINALS, *(str(i) for i in range(1, 1000))])
+        candidates = (f"{surname}某{o}" for o in _SUFFIXES)
         free = (c for c in candidates if c not in taken)
         for name in group:
             out[name] = next(free)

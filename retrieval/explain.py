@@ -11,12 +11,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 from corpus.model import Judgment
 
-__all__ = ["explain_hit"]
+__all__ = ["explain_hit", "rank_terms"]
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _DISPUTE_CUES = re.compile(r"辩护人|辩称|辩解|提出|争议|焦点|上诉|抗诉|意见")
@@ -30,15 +32,24 @@ def _best_passage(
     text: str, terms: Sequence[str], weight: Mapping[str, float], cue: re.Pattern[str] | None = None
 ) -> tuple[str, list[str]]:
     """The sentence of ``text`` with the highest weight of ``terms`` (optionally only sentences with ``cue``)."""
+    spans = [m.span() for m in _SENTENCE.finditer(text)]
+    starts = [start for start, _ in spans]
+    present: dict[int, list[str]] = {}
+    for term in terms:  # find each term's sentences, rather than testing every term against every sentence
+        pos = text.find(term) if term else -1
+        while pos >= 0:
+            found = present.setdefault(bisect_right(starts, pos) - 1, [])
+            if not found or found[-1] != term:
+                found.append(term)
+            pos = text.find(term, pos + len(term))
     best, best_score, best_terms = "", 0.0, []
-    for m in _SENTENCE.finditer(text):
-        sentence = m.group(0).strip()
+    for n in sorted(present):
+        sentence = text[spans[n][0] : spans[n][1]].strip()
         if len(sentence) < 6 or (cue is not None and not cue.search(sentence)):
             continue
-        present = [t for t in terms if t in sentence]
-        score = sum(weight.get(t, 1.0) for t in present)
+        score = sum(weight.get(t, 1.0) for t in present[n])
         if score > best_score:
-            best, best_score, best_terms = sentence, score, present
+            best, best_score, best_terms = sentence, score, present[n]
     if len(best) > _MAX_PASSAGE:
         first = min((best.find(t) for t in best_terms), default=0)
         start = max(0, first - 30)
@@ -46,17 +57,23 @@ def _best_passage(
     return best, [t for t in best_terms if t in best]
 
 
+def rank_terms(query_terms: Sequence[str], idf: Mapping[str, float]) -> list[str]:
+    """The query's words, rarest first: computed once per query and shared by the explanations of its hits."""
+    return sorted(query_terms, key=lambda t: -idf.get(t, 0.0))
+
+
 def explain_hit(
     query: Judgment,
-    query_terms: Sequence[str],
+    ranked_terms: Sequence[str],
     doc: Judgment,
     charges: Mapping[str, float],
     idf: Mapping[str, float],
 ) -> dict[str, Any]:
-    """The explanation of one hit (plain data: shown by the CLI, the API and the report)."""
+    """The explanation of one hit (plain data: shown by the CLI, the API and the report); ``ranked_terms``
+    comes from :func:`rank_terms`."""
     facts = doc.facts
-    ranked_terms = sorted(query_terms, key=lambda t: -idf.get(t, 0.0))
-    shared = [t for t in ranked_terms if len(t) > 1 and idf.get(t, 0.0) >= _MIN_IDF and t in facts][:_SHARED_TERMS]
+    shared = list(islice((t for t in ranked_terms if len(t) > 1 and idf.get(t, 0.0) >= _MIN_IDF and t in facts),
+                         _SHARED_TERMS))  # fmt: skip
     fact_passage, fact_marks = _best_passage(facts, shared, idf)
     circumstances = sorted(set(query.circumstances) & set(doc.circumstances))
     reasoning = doc.sections.get("reasoning", "")

@@ -8,11 +8,15 @@ element evidence as overlaps. The weights were tuned on the LeCaRD development s
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
 
-__all__ = ["FusionWeights", "fuse"]
+import numpy as np
+
+__all__ = ["COMPONENTS", "FusionWeights", "fuse"]
+
+#: The score components, in the order :func:`fuse` computes them.
+COMPONENTS = ("lexical", "dense", "charges", "profile", "articles", "circumstances")
 
 
 @dataclass(frozen=True)
@@ -32,47 +36,38 @@ class FusionWeights:
         return asdict(self)
 
 
-def _overlap(query: Collection[Any], doc: Collection[Any]) -> float:
-    """Share of the query's elements the document also has (0 when the query has none)."""
-    if not query:
-        return 0.0
-    return len(set(query).intersection(doc)) / len(query)
-
-
-def charge_agreement(charges: Mapping[str, float], doc_charges: Collection[str]) -> float:
-    """Mean confidence, over the document's charges, that the query shares each one."""
-    if not charges or not doc_charges:
-        return 0.0
-    return sum(charges.get(c, 0.0) for c in doc_charges) / len(doc_charges)
-
-
 def fuse(
-    candidates: Collection[str],
+    ids: Sequence[str],
     *,
-    lexical: Mapping[str, float],
-    dense: Mapping[str, float],
-    profile: Mapping[str, float],
-    elements: Mapping[str, Mapping[str, Any]],
-    charges: Mapping[str, float],
-    articles: Collection[int],
-    circumstances: Collection[str],
+    lexical: np.ndarray,
+    dense: np.ndarray,
+    profile: np.ndarray,
+    charges: np.ndarray,
+    articles: np.ndarray,
+    circumstances: np.ndarray,
     weights: FusionWeights,
+    limit: int | None = None,
 ) -> list[tuple[str, float, dict[str, float]]]:
-    """``(id, score, components)`` for every candidate, sorted by (-score, id)."""
-    lex_max = max((lexical.get(c, 0.0) for c in candidates), default=0.0) or 1.0
-    dense_max = max((dense.get(c, 0.0) for c in candidates), default=0.0) or 1.0
-    out = []
-    for doc_id in candidates:
-        el = elements.get(doc_id, {})
-        comp = {
-            "lexical": lexical.get(doc_id, 0.0) / lex_max,
-            "dense": max(dense.get(doc_id, 0.0), 0.0) / dense_max,
-            "charges": charge_agreement(charges, el.get("charges", ())),
-            "profile": max(profile.get(doc_id, 0.0), 0.0),
-            "articles": _overlap(articles, el.get("articles", ())),
-            "circumstances": _overlap(circumstances, el.get("circumstances", ())),
-        }
-        score = sum(getattr(weights, name) * value for name, value in comp.items())
-        out.append((doc_id, score, {k: round(v, 4) for k, v in comp.items()}))
-    out.sort(key=lambda t: (-t[1], t[0]))
-    return out
+    """``(id, score, components)`` for the best ``limit`` candidates (all when None), sorted by (-score, id).
+
+    Each array is row-aligned with ``ids``: raw BM25 and dense scores (scaled here), the profile cosine, and
+    the element agreements of :class:`~retrieval.elements.ElementMatrices`.
+    """
+    if not len(ids):
+        return []
+    lex_max = float(lexical.max()) or 1.0
+    dense_max = float(dense.max()) if float(dense.max()) > 0 else 1.0
+    values = np.column_stack(
+        [lexical / lex_max, np.maximum(dense, 0.0) / dense_max, charges, np.maximum(profile, 0.0), articles,
+         circumstances]
+    )  # fmt: skip
+    scores = values @ np.array([getattr(weights, name) for name in COMPONENTS])
+    pool: Sequence[int] = range(len(ids))
+    if limit is not None and limit < len(ids):  # sort only the best ``limit`` and their ties
+        threshold = np.partition(scores, len(ids) - limit)[len(ids) - limit]
+        pool = np.flatnonzero(scores >= threshold).tolist()
+    order = sorted(pool, key=lambda n: (-scores[n], ids[n]))[:limit]
+    return [
+        (ids[n], float(scores[n]), {name: round(float(v), 4) for name, v in zip(COMPONENTS, values[n], strict=True)})
+        for n in order
+    ]

@@ -19,11 +19,13 @@ import numpy as np
 
 from corpus.charges import normalise_charge
 from corpus.findings import findings_span
+from corpus.model import Judgment
 from corpus.parse import parse_text
 from indexing.backends import SearchFilters
 from indexing.index import LeianIndex
 from leian.errors import InputError
-from retrieval.explain import explain_hit
+from retrieval.elements import ElementMatrices
+from retrieval.explain import explain_hit, rank_terms
 from retrieval.fusion import FusionWeights, fuse
 
 __all__ = ["MAX_QUERY_CHARS", "Query", "QueryAnalysis", "SearchHit", "SearchResult", "Searcher"]
@@ -89,6 +91,8 @@ class SearchResult:
     hits: list[SearchHit]
     analysis: QueryAnalysis
     took_ms: float
+    #: The explained hits' full documents, by id, for callers that post-process passages (the API masks names).
+    documents: dict[str, Judgment] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,11 +109,12 @@ class Searcher:
     def __init__(self, index: LeianIndex, weights: FusionWeights | None = None) -> None:
         self.index = index
         self.weights = weights or FusionWeights()
-        self._elements = index.catalog.elements()
+        self.refresh()
 
     def refresh(self) -> None:
         """Reload the in-memory elements after documents were added or deleted."""
         self._elements = self.index.catalog.elements()
+        self._matrices = ElementMatrices(self._elements)
 
     def search(self, query: Query | str, k: int = 10, explain: bool = True) -> SearchResult:
         """The ``k`` most similar cases to ``query``."""
@@ -161,20 +166,23 @@ class Searcher:
         model_charges, query_profile = self.index.charge_model.analyse(terms)
         charges, source = self._query_charges(query, parsed.charges, model_charges, lexical)
         analysis.charges, analysis.charges_source = charges, source
-        candidates = {h.id for h in lexical} | {h.id for h in dense}
+        lexical_scores = {h.id: h.score for h in lexical}
+        dense_scores = {h.id: h.score for h in dense}
+        candidates = list(lexical_scores | dense_scores)
+        rows = self._matrices.rows(candidates)
         fused = fuse(
             candidates,
-            lexical={h.id: h.score for h in lexical},
-            dense={h.id: h.score for h in dense},
+            lexical=np.array([lexical_scores.get(c, 0.0) for c in candidates]),
+            dense=np.array([dense_scores.get(c, 0.0) for c in candidates]),
             profile=self._profile_similarity(query_profile, candidates),
-            elements=self._elements,
-            charges=charges,
-            articles=set(parsed.articles),
-            circumstances=set(parsed.circumstances),
+            charges=self._matrices.charge_agreement(rows, charges),
+            articles=self._matrices.overlap("articles", rows, parsed.articles),
+            circumstances=self._matrices.overlap("circumstances", rows, parsed.circumstances),
             weights=self.weights,
+            limit=k,
         )
         hits = []
-        for rank, (doc_id, score, components) in enumerate(fused[:k], start=1):
+        for rank, (doc_id, score, components) in enumerate(fused, start=1):
             el = self._elements.get(doc_id, {})
             hits.append(
                 SearchHit(
@@ -191,22 +199,28 @@ class Searcher:
                     charges=list(el.get("charges", [])),
                 )
             )
+        documents: dict[str, Judgment] = {}
         if explain and hits:
             docs = self.index.store.get([h.id for h in hits])
             idf = self.index.lexical.idf(unique_terms)
+            ranked = rank_terms(unique_terms, idf)
             for hit, doc in zip(hits, docs, strict=True):
                 if doc is not None:
-                    hit.explanation = explain_hit(parsed, unique_terms, doc, charges, idf)
-        return SearchResult(query.id, hits, analysis, (time.perf_counter() - started) * 1000)
+                    hit.explanation = explain_hit(parsed, ranked, doc, charges, idf)
+                    documents[doc.id] = doc
+        return SearchResult(query.id, hits, analysis, (time.perf_counter() - started) * 1000, documents)
 
-    def _profile_similarity(self, query_profile: np.ndarray, candidates: Collection[str]) -> dict[str, float]:
-        """Cosine between the query's charge profile and each candidate's (empty without a charge model)."""
+    def _profile_similarity(self, query_profile: np.ndarray, candidates: Sequence[str]) -> np.ndarray:
+        """Cosine between the query's charge profile and each candidate's (0 without a charge model)."""
+        out = np.zeros(len(candidates))
         rows, matrix = self.index.profiles
         if not rows or query_profile.shape[0] != matrix.shape[1]:
-            return {}
-        ids = [c for c in candidates if c in rows]
-        sims = matrix[[rows[c] for c in ids]] @ query_profile
-        return dict(zip(ids, sims.tolist(), strict=True))
+            return out
+        known = [(n, rows[c]) for n, c in enumerate(candidates) if c in rows]
+        if known:
+            at, profile_rows = zip(*known, strict=True)
+            out[list(at)] = matrix[list(profile_rows)] @ query_profile
+        return out
 
     def _allowed(self, query: Query) -> set[str] | None:
         """Ids the query may return, or None for all; filters and an explicit candidate set intersect."""

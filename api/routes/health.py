@@ -15,7 +15,11 @@ router = APIRouter(tags=["health"])
 
 @router.get("/health", response_model=Health, summary="服务状态 health")
 def health(service: ServiceDep) -> Health:
-    """The service is up and its index is open."""
+    """The service is up and its index is open; ``ingesting`` says whether an ingestion is running."""
     return Health(
-        status="ok", documents=service.documents(), version=__version__, environment=service.settings.environment
+        status="ok",
+        documents=service.documents(),
+        ingesting=service.ingestion.running,
+        version=__version__,
+        environment=service.settings.environment,
     )

@@ -1,0 +1,77 @@
+"""The legal elements of every indexed case as sparse matrices, so fusion scores hundreds of candidates at once.
+
+Built once per :class:`~retrieval.searcher.Searcher` from the catalog's compact elements: one row per case, one
+column per charge, statute article or sentencing circumstance. A charge row holds ``1 / len(charges)`` in each of
+its charges' columns, so a row times the query's charge confidences is the mean confidence over the case's charges;
+article and circumstance rows are 0/1, so a row times the query's indicator counts the shared elements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+__all__ = ["ElementMatrices"]
+
+
+def _matrix(values: Sequence[Collection[Any]], normalise: bool) -> tuple[sparse.csr_matrix, dict[Any, int]]:
+    vocab: dict[Any, int] = {}
+    rows, cols, data = [], [], []
+    for row, items in enumerate(values):
+        unique = set(items)
+        for item in unique:
+            rows.append(row)
+            cols.append(vocab.setdefault(item, len(vocab)))
+            data.append(1.0 / len(unique) if normalise else 1.0)
+    shape = (len(values), max(len(vocab), 1))
+    return sparse.csr_matrix((data, (rows, cols)), shape=shape, dtype=np.float32), vocab
+
+
+class ElementMatrices:
+    """Charges, articles and circumstances of every case, row-aligned with ``ids``."""
+
+    def __init__(self, elements: Mapping[str, Mapping[str, Any]]) -> None:
+        self.ids = list(elements)
+        self.row = {doc_id: n for n, doc_id in enumerate(self.ids)}
+        columns = list(elements.values())
+        self._charges, self._charge_cols = _matrix([el.get("charges", ()) for el in columns], normalise=True)
+        self._articles, self._article_cols = _matrix([el.get("articles", ()) for el in columns], normalise=False)
+        self._circumstances, self._circ_cols = _matrix([el.get("circumstances", ()) for el in columns], normalise=False)
+
+    def rows(self, ids: Iterable[str]) -> np.ndarray:
+        """Row numbers of ``ids`` (-1 for an id without elements)."""
+        return np.fromiter((self.row.get(i, -1) for i in ids), dtype=np.int64)
+
+    @staticmethod
+    def _product(matrix: sparse.csr_matrix, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(rows), dtype=np.float64)
+        known = rows >= 0
+        if known.any() and weights.any():
+            out[known] = matrix[rows[known]] @ weights
+        return out
+
+    def charge_agreement(self, rows: np.ndarray, charges: Mapping[str, float]) -> np.ndarray:
+        """Per row: the mean, over the case's charges, of the query's confidence that it shares each one."""
+        weights = np.zeros(self._charges.shape[1], dtype=np.float64)
+        for charge, confidence in charges.items():
+            col = self._charge_cols.get(charge)
+            if col is not None:
+                weights[col] = confidence
+        return self._product(self._charges, rows, weights)
+
+    def overlap(self, kind: str, rows: np.ndarray, query: Collection[Any]) -> np.ndarray:
+        """Per row: the share of the query's articles or circumstances (``kind``) the case also has."""
+        matrix, cols = (
+            (self._articles, self._article_cols) if kind == "articles" else (self._circumstances, self._circ_cols)
+        )
+        if not query:
+            return np.zeros(len(rows), dtype=np.float64)
+        weights = np.zeros(matrix.shape[1], dtype=np.float64)
+        for item in set(query):
+            col = cols.get(item)
+            if col is not None:
+                weights[col] = 1.0
+        return self._product(matrix, rows, weights) / len(set(query))
