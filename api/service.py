@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from api.audit_log import AuditLog, text_digest
@@ -27,6 +27,8 @@ from retrieval.searcher import Query, Searcher
 
 __all__ = ["Service", "Snapshot"]
 
+_NAME_CACHE = 50_000  # (case, role kind) entries of Snapshot.person_names; a few MB
+
 
 @dataclass
 class Snapshot:
@@ -36,6 +38,17 @@ class Snapshot:
     searcher: Searcher
     users: int = 0
     retired: bool = False
+    _names: dict[tuple[str, bool], list[str]] = field(default_factory=dict)
+
+    def person_names(self, doc: Judgment, officials: bool) -> list[str]:
+        """The names to mask in ``doc`` (cached: the same cases come back in many searches of a snapshot)."""
+        key = (doc.id, officials)
+        names = self._names.get(key)
+        if names is None:
+            if len(self._names) >= _NAME_CACHE:
+                self._names.clear()
+            names = self._names[key] = find_person_names(doc.text, officials=officials)
+        return names
 
 
 class Service:
@@ -91,14 +104,14 @@ class Service:
         """Search, mask the passages for the user's role and log it (as ``action``: search or export)."""
         if k > self.settings.max_k:
             raise InputError(f"k 不能超过 {self.settings.max_k} k may be at most {self.settings.max_k}")
+        options = MASKING[user.role]
         with self.snapshot() as snap:
             result = snap.searcher.search(Query(text, tuple(charges), filters), k=k, explain=True)
-        out = result.to_dict()
-        options = MASKING[user.role]
-        for hit in out["hits"]:
-            doc = result.documents.get(hit["id"])
-            if doc is not None:
-                _mask_hit(hit, doc, options)
+            out = result.to_dict()
+            for hit in out["hits"]:
+                doc = result.documents.get(hit["id"])
+                if doc is not None:
+                    _mask_hit(hit, snap.person_names(doc, options.mask_officials), options)
         self.audit.append(
             user.name,
             user.role.value,
@@ -120,10 +133,10 @@ class Service:
         try:
             with self.snapshot() as snap:
                 doc = snap.index.get(case_id)
+                names = snap.person_names(doc, options.mask_officials)
         except Exception:
             self.audit.append(user.name, user.role.value, "case.view", case_id[:200], outcome="not_found")
             raise
-        names = find_person_names(doc.text, officials=options.mask_officials)
         masked = {
             "id": doc.id,
             "title": pseudonymise(doc.title, names, options),
@@ -166,9 +179,8 @@ class Service:
         self.audit.close()
 
 
-def _mask_hit(hit: dict[str, Any], doc: Judgment, options: PseudonymiseOptions) -> None:
-    """Pseudonymise the title and every passage of one hit's explanation in place."""
-    names = find_person_names(doc.text, officials=options.mask_officials)
+def _mask_hit(hit: dict[str, Any], names: list[str], options: PseudonymiseOptions) -> None:
+    """Pseudonymise the title and every passage of one hit's explanation in place (``names``: the case's)."""
     if not names:
         return
     hit["title"] = pseudonymise(hit.get("title", ""), names, options)

@@ -6,19 +6,21 @@ whole file; ``leian eval`` recomputes only the retrieval section and replaces it
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
 import resource
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
 from evaluation.backends import backends_section
 from evaluation.lecard import dev_index, dev_sources, lecard_runs, load_lecard, retrieval_table
 from evaluation.outcomes import outcome_section
-from evaluation.scale import scale_section
-from evaluation.service import service_section
+from evaluation.scale import scale_section, source_findings, synthetic_records
+from evaluation.service import fact_queries, service_section
 from indexing.index import LeianIndex
 from leian.settings import PROJECT_ROOT, Settings, get_settings
 from retrieval.searcher import Query, Searcher
@@ -120,6 +122,17 @@ def write_retrieval_section(settings: Settings | None = None) -> str:
     return table
 
 
+def _service(index_dir: Path, settings: Settings) -> str:
+    """The service section, on a copy of the development index: CAIL2018 test facts are the queries and the
+    judgments ingested under load; recombined development judgments are ingested in the kill trials."""
+    cail_test = settings.data / "cail2018" / "data_test.json"
+    with tempfile.TemporaryDirectory(prefix="leian-kill-") as tmp:
+        kill_source = Path(tmp) / "recombined.jsonl"
+        records = synthetic_records(source_findings(settings), 20 * 700, seed=29)
+        kill_source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+        return service_section(index_dir, fact_queries(cail_test, 200), cail_test, kill_source)
+
+
 def write_benchmarks(settings: Settings | None = None) -> str:
     """Rebuild the development index and rewrite the whole of BENCHMARKS.md; returns its text."""
     from evaluation.extraction import extraction_report
@@ -133,8 +146,7 @@ def write_benchmarks(settings: Settings | None = None) -> str:
         backends = backends_section(index, ingest_seconds, settings)
     finally:
         index.close()
-    # the service is measured on a copy of the development index; CAIL2018 test facts are the new judgments
-    service = service_section(index.directory, settings.data / "cail2018" / "data_test.json")
+    service = _service(index.directory, settings)
     outcomes = outcome_section(settings)
     civil = civil_section(settings)
     scale = scale_section(settings)

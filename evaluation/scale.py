@@ -24,7 +24,7 @@ from indexing.pipeline import ingest
 from leian.settings import Settings, get_settings
 from retrieval.searcher import Query, Searcher
 
-__all__ = ["scale_section", "synthetic_records"]
+__all__ = ["scale_section", "source_findings", "synthetic_records"]
 
 STEPS = (12_500, 25_000, 50_000, 100_000)
 _MAX_PART = 1_200  # characters taken from each source's findings, so documents stay judgment-sized
@@ -37,7 +37,7 @@ def _rss_mb() -> float:
     return 0.0
 
 
-def _sources(settings: Settings) -> list[dict[str, object]]:
+def source_findings(settings: Settings) -> list[dict[str, object]]:
     """Findings, charges, court and date of every development document."""
     out = []
     paths = [settings.data / "lecard" / "candidates.jsonl.gz", settings.data / "cail2018" / "data_train.json"]
@@ -65,7 +65,7 @@ def synthetic_records(sources: list[dict[str, object]], n: int, seed: int = 13) 
 def scale_section(settings: Settings | None = None, steps: tuple[int, ...] = STEPS) -> str:
     """Grow one index step by step and measure each step; returns the Markdown table."""
     settings = settings or get_settings()
-    sources = _sources(settings)
+    sources = source_findings(settings)
     queries = [str(s["facts"]) for s in random.Random(7).sample(sources, 50)]
     rows = ["| documents | ingest of the step | docs/s | search p50 / p95 | process memory | index on disk |",
             "|---|---|---|---|---|---|"]

@@ -37,6 +37,7 @@ __all__ = [
     "LoadResult",
     "ServerProcess",
     "add_user",
+    "fact_queries",
     "fuzz",
     "index_problems",
     "indexed_checksums",
@@ -46,6 +47,7 @@ __all__ = [
     "write_slices",
 ]
 
+#: Default queries of :func:`load_test` (the benchmark sends real CAIL2018 facts instead, see :func:`fact_queries`).
 QUERIES = (
     "被告人酒后驾驶小型轿车在道路上行驶，被执勤民警查获，经鉴定其血液中乙醇含量为185毫克/100毫升。",
     "被告人趁被害人不备，窃取其放在桌上的手机一部，价值人民币3000元，案发后退赔并取得谅解。",
@@ -148,8 +150,28 @@ class LoadResult:
         return statistics.quantiles(self.latencies_ms, n=20)[-1]
 
 
-def load_test(url: str, token: str, clients: int = 20, requests_per_client: int = 10, k: int = 10) -> LoadResult:
-    """``clients`` threads each sending ``requests_per_client`` searches, one after another."""
+def fact_queries(path: Path, n: int) -> list[str]:
+    """The first ``n`` distinct fact paragraphs of a CAIL2018-style JSON-lines file (realistic, varied queries)."""
+    out: dict[str, None] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if len(out) >= n:
+                break
+            out.setdefault(json.loads(line)["fact"][:2000], None)
+    return list(out)
+
+
+def load_test(
+    url: str,
+    token: str,
+    clients: int = 20,
+    requests_per_client: int = 10,
+    k: int = 10,
+    queries: Sequence[str] = QUERIES,
+) -> LoadResult:
+    """``clients`` threads each sending ``requests_per_client`` searches, one after another; request ``i`` of
+    client ``n`` sends ``queries[n * requests_per_client + i]`` (cycling), so no two requests repeat a query
+    while there are enough of them."""
     result = LoadResult()
     lock = threading.Lock()
     start = threading.Barrier(clients)
@@ -158,7 +180,7 @@ def load_test(url: str, token: str, clients: int = 20, requests_per_client: int 
         with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
             start.wait()
             for i in range(requests_per_client):
-                query = QUERIES[(n + i) % len(QUERIES)]
+                query = queries[(n * requests_per_client + i) % len(queries)]
                 began = time.perf_counter()
                 try:
                     response = http.post("/api/search", json={"text": query, "k": k})
@@ -408,43 +430,54 @@ def write_slices(candidates: Path, skip: int, sizes: Sequence[int], out_dir: Pat
 # --- the BENCHMARKS.md section -----------------------------------------------------------------------------------
 def service_section(
     index_dir: Path,
-    candidates: Path,
+    queries: Sequence[str],
+    load_source: Path,
+    kill_source: Path,
     *,
-    skip: int = 0,
     kill_trials: int = 20,
+    kill_slice: int = 700,
     fuzz_examples: int = 150,
     seed: int = 0,
 ) -> str:
     """Measure the service goals on a copy of ``index_dir`` and return the Markdown section.
 
-    ``candidates`` is a LeCaRD-style JSONL(.gz) file; judgments after its first ``skip`` lines (those not in
-    the index) are ingested during the load test and in the kill trials.
+    ``queries`` are distinct fact paragraphs for the load test; ``load_source`` holds judgments the index lacks,
+    ingested through the API while the load test runs; ``kill_source`` (JSON lines, not in the index) is cut into
+    ``kill_trials`` slices of ``kill_slice`` records — more than one ingest batch each, so a kill can land between
+    batches as well as inside one.
     """
     with tempfile.TemporaryDirectory(prefix="leian-service-") as tmp:
         work = Path(tmp) / "index"
         shutil.copytree(index_dir, work, ignore=shutil.ignore_patterns("service"))
-        sources = write_slices(candidates, skip, [1500] + [300] * kill_trials, Path(tmp) / "sources")
+        roots = Path(tmp) / "sources"
+        kill_sources = write_slices(kill_source, 0, [kill_slice] * kill_trials, roots)
+        if any(p.stat().st_size == 0 for p in kill_sources):
+            raise ValueError(f"{kill_source} holds fewer than {kill_trials * kill_slice} records")
+        load_copy = roots / "load.jsonl"
+        shutil.copyfile(load_source, load_copy)
         env = {
             "LEIAN_RATE_LIMIT_PER_MINUTE": "1000000",
             "LEIAN_RATE_LIMIT_BURST": "100000",
             "LEIAN_AUTH_FAILURES_PER_MINUTE": "1000000",
-            "LEIAN_INGEST_ROOTS": json.dumps([str(Path(tmp) / "sources")]),
+            "LEIAN_INGEST_ROOTS": json.dumps([str(roots)]),
         }
         judge = add_user(work, "bench-judge", "judge", env)
         admin = add_user(work, "bench-admin", "admin", env)
+        per_client = max(1, len(queries) // 20)
         with ServerProcess(work, env) as server:
-            load_test(server.url, judge, clients=4, requests_per_client=2)  # warm-up
-            idle = load_test(server.url, judge, clients=20, requests_per_client=10)
+            load_test(server.url, judge, clients=4, requests_per_client=2)  # warm-up (the default queries)
+            idle = load_test(server.url, judge, clients=20, requests_per_client=per_client, queries=queries)
             headers = {"Authorization": f"Bearer {admin}"}
             job = httpx.post(
-                f"{server.url}/api/admin/ingest", json={"paths": [str(sources[0])]}, headers=headers, timeout=30
+                f"{server.url}/api/admin/ingest", json={"paths": [str(load_copy)]}, headers=headers, timeout=30
             ).json()
-            busy = load_test(server.url, judge, clients=20, requests_per_client=10)
+            busy = load_test(server.url, judge, clients=20, requests_per_client=per_client, queries=queries[::-1])
+            overlapped = httpx.get(f"{server.url}/api/admin/ingest/{job['id']}", headers=headers, timeout=30).json()
             while job["state"] == "running":
                 time.sleep(0.5)
                 job = httpx.get(f"{server.url}/api/admin/ingest/{job['id']}", headers=headers, timeout=30).json()
             fuzzed = fuzz(server.url, {"/api": judge, "/api/admin": admin}, examples_per_operation=fuzz_examples)
-        trials, final = kill_during_ingest(work, sources[1:], env, seed=seed)
+        trials, final = kill_during_ingest(work, kill_sources, env, max_jitter_s=3.0, seed=seed)
     lost = sum(t.lost + t.changed for t in trials)
     broken = sum(1 for t in trials if t.problems)
     during = sum(1 for t in trials if t.during_ingest)
@@ -453,14 +486,18 @@ def service_section(
             "## Service (API)",
             "",
             "Measured by `evaluation.service.service_section` against `leian serve` on 127.0.0.1; server, ingestion",
-            "and the 20 client threads share the machine's two cores.",
+            "and the 20 client threads share the machine's two cores. Each search sends a different CAIL2018 fact",
+            f"paragraph ({len(queries)} distinct queries, k = 10, explanations included); kill trials ingest"
+            f" {kill_trials} slices of {kill_slice} recombined judgments (see the scale section) and are killed after"
+            " a random delay once the first batch is being written.",
             "",
             "| goal | target | measured |",
             "|---|---|---|",
             f"| search median latency, 20 concurrent clients | ≤ 150 ms | {idle.median_ms:.0f} ms (p95"
             f" {idle.p95_ms:.0f} ms, {len(idle.latencies_ms)} searches, {len(idle.errors)} errors) |",
             f"| … while an admin ingestion runs | — | {busy.median_ms:.0f} ms (p95 {busy.p95_ms:.0f} ms,"
-            f" {len(busy.errors)} errors; ingestion {job['state']}) |",
+            f" {len(busy.errors)} errors; ingestion of {job['summary'].get('stored', 0)} judgments {job['state']},"
+            f" {'still running' if overlapped['state'] == 'running' else 'finished'} when the searches ended) |",
             f"| fuzzing from the OpenAPI document: server errors | 0 over ≥ 1,000 requests |"
             f" {fuzzed.server_errors} over {fuzzed.requests} requests ({len(fuzzed.failures)} other check failures) |",
             f"| kill -9 during ingest: lost or corrupt documents | 0 over 20 trials | {lost} lost or changed,"

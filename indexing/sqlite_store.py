@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -48,6 +49,14 @@ class SQLiteStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        if "checksum" in columns:  # stores written before the catalog took over checksums: drop the column
+            self._db.execute("ALTER TABLE documents DROP COLUMN checksum")
+        # get() reads on one connection per thread: concurrent searches then read in parallel (SQLite releases
+        # the GIL) instead of queueing on the shared connection's mutex
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
 
     # --- DocumentStore -------------------------------------------------------------------------------
     def put(self, docs: Sequence[Judgment]) -> None:
@@ -81,7 +90,7 @@ class SQLiteStore:
         found: dict[str, Judgment] = {}
         for chunk in _chunks(list(ids), 900):
             marks = ",".join("?" * len(chunk))
-            for doc_id, data in self._db.execute(f"SELECT id, data FROM documents WHERE id IN ({marks})", chunk):
+            for doc_id, data in self._reader().execute(f"SELECT id, data FROM documents WHERE id IN ({marks})", chunk):
                 found[doc_id] = Judgment.from_dict(json.loads(data))
         return [found.get(i) for i in ids]
 
@@ -130,7 +139,22 @@ class SQLiteStore:
         return {r[0] for r in rows} - set(filters.exclude_ids)
 
     def close(self) -> None:
+        with self._readers_lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
         self._db.close()
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read-only connection (opened on first use)."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA query_only=ON")
+            with self._readers_lock:
+                self._readers.append(db)
+            self._local.db = db
+        return db
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
