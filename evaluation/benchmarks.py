@@ -22,6 +22,7 @@ from evaluation.outcomes import outcome_section
 from evaluation.scale import scale_section, source_findings, synthetic_records
 from evaluation.service import fact_queries, service_section
 from indexing.index import LeianIndex
+from leian.errors import BackendUnavailable
 from leian.settings import PROJECT_ROOT, Settings, get_settings
 from retrieval.searcher import Query, Searcher
 
@@ -122,6 +123,13 @@ def write_retrieval_section(settings: Settings | None = None) -> str:
     return table
 
 
+def _es_scale(settings: Settings) -> str:
+    try:
+        return scale_section(settings, backend="elasticsearch")
+    except BackendUnavailable as exc:
+        return f"Elasticsearch was not reachable at {settings.es_url} ({exc}); start it with `make es-up`."
+
+
 def _service(index_dir: Path, settings: Settings) -> str:
     """The service section, on a copy of the development index: CAIL2018 test facts are the queries and the
     judgments ingested under load; recombined development judgments are ingested in the kill trials."""
@@ -150,6 +158,7 @@ def write_benchmarks(settings: Settings | None = None) -> str:
     outcomes = outcome_section(settings)
     civil = civil_section(settings)
     scale = scale_section(settings)
+    es_scale = _es_scale(settings)
     extraction = extraction_report(settings.data)
     sources = ", ".join(str(p.relative_to(settings.data)) for p in dev_sources(settings))
     text = f"""# Leian benchmarks
@@ -184,12 +193,18 @@ name contains an alleged charge.
 
 {civil}
 
-## Scale: one embedded index grown to 100,000 documents
+## Scale: one index grown to 100,000 documents, embedded and on Elasticsearch
 
 Documents recombine the findings of two real judgments (`evaluation/scale.py`); each row adds the documents of
-that step to the same index (incremental ingest), then times 50 full-corpus searches.
+that step to the same index (incremental ingest), then times 50 full-corpus searches (top 10, no explanations).
+
+Embedded:
 
 {scale}
+
+Elasticsearch (the single local node of `make es-up`, same documents and queries):
+
+{es_scale}
 
 ## Expected outcomes and deviation flags (同案不同判预警)
 

@@ -40,7 +40,7 @@ from indexing.tokenizer import Tokenizer, get_tokenizer
 from leian.errors import IndexStateError, NotFoundError
 from leian.settings import Settings, get_settings
 
-__all__ = ["LeianIndex", "Manifest"]
+__all__ = ["LeianIndex", "Manifest", "es_index_name"]
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ class LeianIndex:
             from indexing.elastic.store import ElasticDocumentStore
 
             client = connect(self.manifest.es_url)
-            name = _es_name(self.directory.name)
+            name = es_index_name(self.directory.name)
             return (
                 ElasticDocumentStore(client, f"{name}-docs"),
                 ElasticLexicalIndex(client, f"{name}-lexical"),
@@ -338,7 +338,7 @@ class LeianIndex:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def _es_name(name: str) -> str:
-    """Elasticsearch index names are lower-case and may not contain some characters."""
+def es_index_name(name: str) -> str:
+    """The prefix of the Elasticsearch indexes behind index directory ``name`` (lower-case, safe characters only)."""
     cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in name.lower()).strip("-_")
     return f"leian-{cleaned or 'index'}"
