@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_response, install_error_handlers
-from api.routes import admin, cases, health, me, search
+from api.routes import admin, cases, health, me, outcomes, reports, search
 from api.service import Service
 from api.settings import ServiceSettings
 from indexing.index import LeianIndex
@@ -34,9 +34,11 @@ _SECURITY_HEADERS = [
 _DESCRIPTION = """Leian 类案 similar-case search for Chinese courts.
 
 Every `/api` route needs `Authorization: Bearer TOKEN` (made by `leian users add NAME --role ROLE --index DIR`)
-and a role that grants it: judge, committee and management search and read cases (party names masked for
-the role); admin ingests and reads the audit log. Searches, case views, exports and admin actions are written
-to a hash-chained audit log (`leian audit-log verify --index DIR`). Errors are JSON
+and a role that grants it: judge, committee and management search, read cases (party names masked for the
+role), build and export the 类案检索报告 and see expected outcomes and consistency reports; committee and
+management audit decided outcomes; management and admin see the audit dashboard's counts; admin ingests and
+reads the audit log. Nothing ranks or scores judges. Searches, case views, reports, exports, audits and admin
+actions are written to a hash-chained audit log (`leian audit-log verify --index DIR`). Errors are JSON
 `{"error": {"code", "message"}}` with a Chinese and English message.
 """
 
@@ -98,7 +100,7 @@ def create_app(settings: ServiceSettings, index: LeianIndex) -> FastAPI:
     app.state.service = service
     install_error_handlers(app)
     app.add_middleware(_LimitsAndHeaders, max_bytes=settings.max_request_bytes)
-    for module in (health, me, search, cases, admin):
+    for module in (health, me, search, cases, reports, outcomes, admin):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -17,8 +17,11 @@ __all__ = [
     "AdminUser",
     "AnyUser",
     "AuditReader",
+    "AuditSummaryReader",
     "CaseReader",
     "ExportUser",
+    "OutcomeAuditor",
+    "OutcomeUser",
     "SearchUser",
     "ServiceDep",
     "get_service",
@@ -106,3 +109,6 @@ CaseReader = Annotated[User, Depends(require(Permission.VIEW_CASE))]
 ExportUser = Annotated[User, Depends(require(Permission.EXPORT))]
 AdminUser = Annotated[User, Depends(require(Permission.INGEST))]
 AuditReader = Annotated[User, Depends(require(Permission.READ_AUDIT_LOG))]
+OutcomeUser = Annotated[User, Depends(require(Permission.EXPECT_OUTCOME))]
+OutcomeAuditor = Annotated[User, Depends(require(Permission.AUDIT_OUTCOMES))]
+AuditSummaryReader = Annotated[User, Depends(require(Permission.AUDIT_SUMMARY))]

@@ -47,13 +47,20 @@ class Permission(StrEnum):
     EXPORT = "export"
     INGEST = "ingest"
     READ_AUDIT_LOG = "read_audit_log"
+    EXPECT_OUTCOME = "expect_outcome"  # expected outcome of a case and consistency reports over similar cases
+    AUDIT_OUTCOMES = "audit_outcomes"  # deviation flags of decided outcomes (同案不同判预警)
+    AUDIT_SUMMARY = "audit_summary"  # the audit log's chain state and counts per day, action and role
 
 
+_READ = frozenset({Permission.SEARCH, Permission.VIEW_CASE, Permission.EXPORT, Permission.EXPECT_OUTCOME})
+
+#: A judge sees the expectation for a draft but does not audit decided judgments; management sees the audit log's
+#: counts (never per user, never its entries); only the admin reads the entries themselves.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.JUDGE: frozenset({Permission.SEARCH, Permission.VIEW_CASE, Permission.EXPORT}),
-    Role.COMMITTEE: frozenset({Permission.SEARCH, Permission.VIEW_CASE, Permission.EXPORT}),
-    Role.MANAGEMENT: frozenset({Permission.SEARCH, Permission.VIEW_CASE, Permission.EXPORT}),
-    Role.ADMIN: frozenset({Permission.INGEST, Permission.READ_AUDIT_LOG}),
+    Role.JUDGE: _READ,
+    Role.COMMITTEE: _READ | {Permission.AUDIT_OUTCOMES},
+    Role.MANAGEMENT: _READ | {Permission.AUDIT_OUTCOMES, Permission.AUDIT_SUMMARY},
+    Role.ADMIN: frozenset({Permission.INGEST, Permission.READ_AUDIT_LOG, Permission.AUDIT_SUMMARY}),
 }
 
 #: How party names are masked for each role that may read cases. Management also masks judges' and

@@ -9,20 +9,27 @@ once its last request has finished with it).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from api.audit_log import AuditLog, text_digest
+from api.audit_summary import summarise
+from api.outcomes import chart_svgs, consistency_cases, flag_judgments, judgments, outcome_model
 from api.ratelimit import RateLimiter
-from api.security import MASKING, User, UserStore
+from api.security import MASKING, Role, User, UserStore
 from api.settings import ServiceSettings
+from consistency.report import build_report as build_consistency_report
 from corpus.model import Judgment
 from corpus.pseudonymise import PseudonymiseOptions, find_person_names, pseudonymise
 from indexing.backends import SearchFilters
 from indexing.index import LeianIndex
 from leian.errors import InputError
+from reports.builder import build_report
+from reports.hashing import seal
+from reports.pending import PendingCase
 from retrieval.searcher import Query, Searcher
 
 __all__ = ["Service", "Snapshot"]
@@ -177,6 +184,71 @@ class Service:
             self._current.index.close()
         self.users.close()
         self.audit.close()
+
+    # --- reports, outcomes, consistency and the audit dashboard ----------------------------------------------
+    def report(self, user: User, case: PendingCase, k: int, read: int, enough: int, fmt: str = "") -> dict[str, Any]:
+        """The sealed similar-case search report for ``case`` (the judge's decisions applied); logged as
+        ``report.build``, or as ``report.export`` when ``fmt`` names the file format, with the decisions and hash."""
+        with self.snapshot() as snap:
+            data = seal(build_report(snap.index, case, k=k, read=read, enough=enough).to_dict())
+        self.audit.append(
+            user.name,
+            user.role.value,
+            "report.export" if fmt else "report.build",
+            case.id[:200],
+            details={
+                "query_digest": text_digest(case.text),
+                "query_chars": len(case.text),
+                "format": fmt or "json",
+                "judge_decisions": len(case.decisions),
+                "accepted": [c["id"] for c in data["similar_cases"]],
+                "excluded": [c["id"] for c in data["excluded_cases"]],
+                "content_hash": data["content_hash"],
+            },
+        )
+        return data
+
+    def outcomes(self, user: User, cases: Sequence[dict[str, Any]], silent: bool, action: str) -> list[dict[str, Any]]:
+        """Expected outcome (and, for cases with an outcome, the deviation flag) of each case, logged as ``action``
+        (``outcome.expect`` or ``outcome.audit``). Management's audits are always silent (not shown to judges)."""
+        docs = judgments(cases)
+        with self.snapshot() as snap:
+            model = outcome_model(snap.index)
+        silent = silent or user.role is Role.MANAGEMENT
+        flags = flag_judgments(model, docs, silent=silent)
+        self.audit.append(
+            user.name,
+            user.role.value,
+            action,
+            docs[0].id[:200] if len(docs) == 1 else f"{len(docs)} cases",
+            details={
+                "cases": len(docs),
+                "ids": [d.id[:200] for d in docs[:50]],
+                "with_outcome": sum(d.outcome is not None for d in docs),
+                "flagged": sum(f.flag for f in flags),
+                "silent": silent,
+            },
+        )
+        return [f.to_dict() for f in flags]
+
+    def consistency(self, user: User, charge: str | None, query: str | None, k: int) -> dict[str, Any]:
+        """The consistency report of a charge (all its decided cases) or of a query's ``k`` similar cases, with its
+        charts as SVG; logged (a query by its digest, never its text)."""
+        with self.snapshot() as snap:
+            subject, docs = consistency_cases(snap.index, charge=charge, query=query, k=k)
+        report = build_consistency_report(subject, docs)
+        out = {**asdict(report), "charts": chart_svgs(report)}
+        details: dict[str, Any] = {"charge": charge} if charge else {"query_digest": text_digest(query or ""), "k": k}
+        details["cases"] = report.cases
+        self.audit.append(user.name, user.role.value, "consistency.report", subject, details=details)
+        return out
+
+    def audit_summary(self, user: User, days: int) -> dict[str, Any]:
+        """The audit log's chain verification and its counts over the last ``days`` days (reading it is logged)."""
+        check = self.audit.verify()
+        counts = summarise(self.audit.entries(), days, datetime.now(UTC).date())
+        self.audit.append(user.name, user.role.value, "audit_log.summary", details={"ok": check.ok, "days": days})
+        return {"ok": check.ok, "entries": check.entries, "head": check.head, "problems": check.problems, **counts}
 
 
 def _mask_hit(hit: dict[str, Any], names: list[str], options: PseudonymiseOptions) -> None:

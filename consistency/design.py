@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from consistency.features import Drivers, extract_drivers
+from consistency.features import Drivers, driver_text, extract_drivers
 from consistency.statutory import PENALTY_FEATURES, Penalty, statutory_features
 from consistency.targets import canonical_charge, primary_charge
-from corpus.circumstances import CIRCUMSTANCES
+from corpus.circumstances import CIRCUMSTANCES, extract_circumstances
 from corpus.model import Judgment
 
 __all__ = ["CaseElements", "DesignSpace", "case_elements"]
@@ -46,17 +46,18 @@ class CaseElements:
 
 
 def case_elements(doc: Judgment, text: str | None = None) -> CaseElements:
-    """The elements of ``doc``; ``text`` overrides the findings the drivers are read from."""
+    """The elements of ``doc``; ``text`` overrides the facts the drivers and circumstances are read from."""
+    facts = driver_text(doc) if text is None else text
     return CaseElements(
         id=doc.id,
         charge=primary_charge(doc),
         charges=[canonical_charge(c) for c in doc.charges],
         articles=doc.articles,
-        circumstances=list(doc.circumstances),
+        circumstances=extract_circumstances(facts),
         court=doc.court,
         court_level=doc.court_level,
         province=doc.province,
-        drivers=extract_drivers(doc, text),
+        drivers=extract_drivers(doc, facts),
     )
 
 

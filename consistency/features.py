@@ -91,13 +91,12 @@ class Drivers:
 
 
 def driver_text(doc: Judgment) -> str:
-    """The court's findings and reasoning (what a pending case's facts correspond to), without the result.
+    """The facts as found: all a pending case (or a CAIL2018 fact paragraph) offers.
 
-    The result section states the sentence itself, so it must never feed the drivers of that sentence.
+    The reasoning restates the court's findings in sentencing terms (数额巨大, 自首 …) and the result states the
+    sentence itself; drivers read from them would exist when training on judgments but not when auditing facts.
     """
-    parts = [doc.sections.get(k, "") for k in ("facts", "reasoning")]
-    text = "\n".join(p for p in parts if p)
-    return text or doc.facts
+    return doc.facts
 
 
 def _number(raw: str) -> float | None:

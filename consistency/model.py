@@ -1,8 +1,9 @@
 """The expected outcome of a case from its legal elements and its similar cases, with a calibrated interval.
 
-* Point estimate: gradient boosting on log(1 + months) over the design matrix of :mod:`consistency.design`
-  (charge, sentencing statistics of the charge and the cited provisions, statutory range, drivers, circumstances,
-  court level, province). Life imprisonment and death are a separate classifier, not sentinel months.
+* Point estimate: gradient boosting on log(1 + months) of the cases sentenced to a term, over the design matrix of
+  :mod:`consistency.design` (charge, sentencing statistics of the charge and the cited provisions, statutory range,
+  drivers, circumstances, court level, province). No term at all (免予刑事处罚, 单处罚金) and life imprisonment or
+  death are separate classifiers, not sentinel months: a zero among the terms would drag every estimate down.
 * Interval: normalised split-conformal. Out-of-fold residuals are divided by a learnt spread (a second model of
   the absolute residual), and the interval is the prediction ± the nominal quantile of those ratios, so wide charges
   get wide intervals and the coverage holds on average.
@@ -36,8 +37,10 @@ MIN_SIMILAR = 10
 #: Nominal coverage of the interval.
 NOMINAL = 0.8
 _EVIDENCE = 5
+#: Above this probability of no prison term at all, the expected term is 0 months.
+_NO_TERM = 0.5
 _FOLDS = 3
-_FORMAT = "leian-outcome-model/1"
+_FORMAT = "leian-outcome-model/2"  # 2: a no-term classifier beside the term model
 #: OpenMP threads for the boosting models. On the two shared cores Leian targets, more threads spin-wait against
 #: each other and the other processes: one thread fitted 3,000 cases in 24 s where the default took minutes.
 THREADS = 1
@@ -56,6 +59,7 @@ class Expectation:
     probation_share: float | None = None
     expected_fine_yuan: float | None = None
     life_death_probability: float = 0.0
+    no_term_probability: float = 0.0  # 免予刑事处罚 or 单处罚金, given that the sentence is not life or death
     log_spread: float = 0.0  # the learnt spread of log(1 + months) for such a case
 
     @property
@@ -73,6 +77,7 @@ class OutcomeModel:
         self.point: HistGradientBoostingRegressor | None = None
         self.spread: HistGradientBoostingRegressor | None = None
         self.grave: HistGradientBoostingClassifier | None = None
+        self.no_term: HistGradientBoostingClassifier | None = None
         self.conformal_q = 1.0
         self.ids: list[str] = []
         self.targets: list[Target] = []
@@ -91,10 +96,11 @@ class OutcomeModel:
         if len(cases) != len(targets):
             raise ValueError("cases and targets differ in length")
         y = np.array([math.log1p(t.months) if t.kind == TERM else np.nan for t in targets])
-        term = np.isfinite(y)
+        sentenced = np.isfinite(y)
+        term = sentenced & (y > 0)
         if term.sum() < MIN_SIMILAR:
             raise ValueError(f"too few decided cases with a prison term to learn from ({int(term.sum())})")
-        self.space.fit(cases, y)
+        self.space.fit(cases, np.where(term, y, np.nan))
         x = self.space.transform(cases)
         oof = np.zeros(len(y))
         rows = np.where(term)[0]
@@ -105,11 +111,12 @@ class OutcomeModel:
         self.spread = self._regressor(max_iter=100).fit(x[term], residual)
         sigma = np.maximum(self.spread.predict(x[term]), 0.05)
         self.conformal_q = float(np.quantile(residual / sigma, NOMINAL))
-        grave = np.array([t.kind != TERM for t in targets])
+        grave = ~sentenced
         if grave.sum() >= 5:
-            self.grave = HistGradientBoostingClassifier(
-                max_iter=100, learning_rate=0.1, categorical_features=self.space.categorical, random_state=self.seed
-            ).fit(x, grave.astype(int))
+            self.grave = self._classifier().fit(x, grave.astype(int))
+        none = sentenced & ~term
+        if none.sum() >= 5:
+            self.no_term = self._classifier().fit(x[sentenced], none[sentenced].astype(int))
         self.ids = [c.id for c in cases]
         self.targets = list(targets)
         groups: dict[str, list[int]] = defaultdict(list)
@@ -127,6 +134,18 @@ class OutcomeModel:
             max_iter=max_iter, learning_rate=0.1, categorical_features=self.space.categorical, random_state=self.seed
         )
 
+    def _classifier(self) -> HistGradientBoostingClassifier:
+        return HistGradientBoostingClassifier(
+            max_iter=100, learning_rate=0.1, categorical_features=self.space.categorical, random_state=self.seed
+        )
+
+    def _probabilities(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """P(life or death) and P(no term | a term-kind sentence) of the rows of ``x``."""
+        zeros = np.zeros(len(x))
+        grave = self.grave.predict_proba(x)[:, 1] if self.grave is not None else zeros
+        none = self.no_term.predict_proba(x)[:, 1] if self.no_term is not None else zeros
+        return grave, none
+
     # --- prediction ----------------------------------------------------------------------------------
     def predict_log(self, cases: Sequence[CaseElements]) -> np.ndarray:
         """log(1 + expected months) of every case, whatever the sample size (for effects and benchmarks)."""
@@ -142,8 +161,8 @@ class OutcomeModel:
         x = self.space.transform(cases)
         with threadpool_limits(THREADS, user_api="openmp"):
             months = np.expm1(np.maximum(self.point.predict(x), 0.0))
-            grave = self.grave.predict_proba(x)[:, 1] if self.grave is not None else np.zeros(len(cases))
-        return months, grave
+            grave, none = self._probabilities(x)
+        return np.where(none > _NO_TERM, 0.0, months), grave
 
     def predict(self, cases: Sequence[CaseElements], exclude: Sequence[str] = ()) -> list[Expectation]:
         """The expectation of each case; ``exclude`` keeps ids (the cases themselves) out of the evidence."""
@@ -155,13 +174,13 @@ class OutcomeModel:
         with threadpool_limits(THREADS, user_api="openmp"):
             mu = self.point.predict(x)
             sigma = np.maximum(self.spread.predict(x), 0.05)
-            grave = self.grave.predict_proba(x)[:, 1] if self.grave is not None else np.zeros(len(cases))
+            grave, none = self._probabilities(x)
         scaled = ((x[:, 3:] - self.scale_mean) / self.scale_std).astype(np.float32)
         skip = set(exclude)
         out = []
         for i, case in enumerate(cases):
             similar = self._similar(case.charge, scaled[i], skip)
-            out.append(self._expectation(similar, float(mu[i]), float(sigma[i]), float(grave[i])))
+            out.append(self._expectation(similar, float(mu[i]), float(sigma[i]), float(grave[i]), float(none[i])))
         return out
 
     def _similar(self, charge: str, row: np.ndarray, skip: set[str]) -> list[int]:
@@ -175,7 +194,7 @@ class OutcomeModel:
         distance = ((self.scaled[group] - row) ** 2).sum(axis=1)
         return group[np.argsort(distance, kind="stable")].tolist()
 
-    def _expectation(self, similar: list[int], mu: float, sigma: float, grave: float) -> Expectation:
+    def _expectation(self, similar: list[int], mu: float, sigma: float, grave: float, none: float) -> Expectation:
         n = len(similar)
         evidence = [self.ids[j] for j in similar[:_EVIDENCE]]
         if n < MIN_SIMILAR:
@@ -189,9 +208,11 @@ class OutcomeModel:
             kind = max(set(grave_kinds), key=grave_kinds.count) if grave_kinds else LIFE
         half = self.conformal_q * sigma
         low, high = math.expm1(max(mu - half, 0.0)), math.expm1(mu + half)
+        if none >= 1 - NOMINAL:  # "no term" alone carries the missing share of the interval's mass
+            low = 0.0
         return Expectation(
             kind=kind,
-            expected_months=round(math.expm1(max(mu, 0.0)), 1),
+            expected_months=0.0 if none > _NO_TERM else round(math.expm1(max(mu, 0.0)), 1),
             interval_months=(round(low, 1), round(high, 1)),
             n_similar=n,
             evidence=evidence,
@@ -199,6 +220,7 @@ class OutcomeModel:
             probation_share=round(sum(t.probation_months > 0 for t in near) / len(near), 2),
             expected_fine_yuan=float(np.median(fines)) if fines else None,
             life_death_probability=round(grave, 3),
+            no_term_probability=round(none, 3),
             log_spread=round(sigma, 4),
         )
 

@@ -50,7 +50,10 @@ def model_for_index(index: LeianIndex, settings: Settings | None = None, retrain
     checksum = index.catalog.corpus_checksum()
     stamp = directory / "corpus.json"
     if not retrain and stamp.exists() and json.loads(stamp.read_text(encoding="utf-8")).get("checksum") == checksum:
-        return OutcomeModel.load(directory)
+        try:
+            return OutcomeModel.load(directory)
+        except ValueError:  # saved by an older version of the model: retrain below
+            log.info("the outcome model in %s has an older format", directory)
     log.info("training the outcome model on %s", index.directory)
     model = train_model(index.store.iter_documents(), settings)
     model.save(directory)

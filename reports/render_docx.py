@@ -6,6 +6,7 @@ Chinese text needs the East Asian font attribute (``w:eastAsia``) set on every s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,13 @@ __all__ = ["BODY_FONT", "HEADING_FONT", "render_docx"]
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
 _TABLE_FONT_SIZE = Pt(9)
+#: Characters XML 1.0 cannot hold (control characters other than tab and newlines, and U+FFFE/U+FFFF); a pasted
+#: draft may contain them, and Word files are XML.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def _set_font(style: Any, name: str, size: Pt | None = None) -> None:
@@ -46,27 +54,27 @@ def render_docx(report: dict[str, Any], path: str | Path) -> None:
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4"):
         _set_font(doc.styles[name], HEADING_FONT)
     doc.core_properties.title = "类案检索报告"
-    doc.core_properties.subject = report.get("archive_number", "")
+    doc.core_properties.subject = _xml(report.get("archive_number", ""))
     doc.core_properties.keywords = report.get("content_hash", "")
     for b in blocks(report):
         if b.kind == "heading":
-            heading = doc.add_heading(b.text, level=b.level)
+            heading = doc.add_heading(_xml(b.text), level=b.level)
             if b.level == 0:
                 heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif b.kind == "table":
             table = doc.add_table(rows=1, cols=len(b.header))
             table.style = doc.styles["Table Grid"]
             for cell, text in zip(table.rows[0].cells, b.header, strict=True):
-                cell.text = text
+                cell.text = _xml(text)
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
             for row in b.rows:
                 for cell, text in zip(table.add_row().cells, row, strict=True):
-                    cell.text = text
+                    cell.text = _xml(text)
             for row in table.rows:
                 for cell in row.cells:
                     for run in cell.paragraphs[0].runs:
                         run.font.size = _TABLE_FONT_SIZE
         else:
-            doc.add_paragraph(b.text)
+            doc.add_paragraph(_xml(b.text))
     doc.save(str(path))

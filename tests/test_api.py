@@ -1,15 +1,19 @@
 """The API in process (FastAPI TestClient) over a copy of the small real index: authentication, roles,
-pseudonymisation, errors, limits, the audit log, the users and audit-log commands, and admin ingestion."""
+pseudonymisation, errors, limits, the audit log, the users and audit-log commands, the search report and its Word
+export, expected outcomes, audits and consistency reports, the audit dashboard, and admin ingestion."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from docx import Document
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -21,10 +25,21 @@ from indexing.index import LeianIndex
 from indexing.pipeline import IngestSummary
 from leian.cli import main
 from leian.errors import InputError
+from reports import verify
+from reports.model import ART8_ELEMENTS, SECTIONS
 
 DRUNK = "被告人酒后驾驶小型轿车在道路上行驶，被执勤民警查获，经鉴定其血液中乙醇含量为185毫克/100毫升，到案后如实供述。"
 #: LeCaRD candidate 10893 names its defendant in full (吴必定); every view must mask him.
 NAMED_CASE, NAMED_PERSON = "10893", "吴必定"
+PENDING = {
+    "id": "（2024）浙0203刑初100号",
+    "text": "被告人王建国酒后驾驶小型轿车在宁波市海曙区中山西路行驶，被执勤民警查获。经鉴定，其血液中乙醇含量为"
+    "185毫克/100毫升。被告人到案后如实供述自己的罪行。辩护人提出被告人系初犯，请求从轻处罚并适用缓刑。",
+    "court": "浙江省宁波市海曙区人民法院",
+    "case_number": "（2024）浙0203刑初100号",
+    "searcher": "法官助理 李某",
+    "search_time": "2025-03-01T10:00:00+08:00",
+}
 
 
 @pytest.fixture(scope="module")
@@ -244,6 +259,186 @@ def test_openapi_documents_examples_security_and_errors(client: TestClient) -> N
         for operation in operations.values():
             if path.startswith("/api/"):
                 assert "401" in operation["responses"], path
+
+
+def _docx_text(content: bytes) -> str:
+    doc = Document(io.BytesIO(content))
+    cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+@pytest.fixture(scope="module")
+def built_report(client: TestClient, tokens: dict[str, str]) -> dict[str, Any]:
+    r = client.post("/api/reports", json=PENDING, headers=auth(tokens["judge"]))
+    assert r.status_code == 200, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+def test_report_is_built_with_its_candidates(built_report: dict[str, Any], index_dir: Path) -> None:
+    report, candidates = built_report["report"], built_report["candidates"]
+    assert all(key in report for key, _ in SECTIONS) and set(ART8_ELEMENTS.values()) <= set(report)
+    assert verify(report) and report["search_time"] == PENDING["search_time"]
+    read = {c["id"] for c in report["similar_cases"]} | {c["id"] for c in report["excluded_cases"]}
+    assert [c["id"] for c in candidates] and {c["id"] for c in candidates} == read
+    assert any(c["decision"]["accept"] for c in candidates) and any(not c["decision"]["accept"] for c in candidates)
+    assert all(c["decision"]["by"].startswith("系统建议") for c in candidates)
+    entry = AuditLog(index_dir).tail(1)[0]
+    assert entry.action == "report.build" and entry.actor == "test-judge" and PENDING["text"] not in str(entry)
+
+
+def _decided(built_report: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
+    """The pending case with every candidate decided by the judge: the first proposal flipped in each direction."""
+    candidates = built_report["candidates"]
+    dropped = next(c["id"] for c in candidates if c["decision"]["accept"])
+    taken = next(c["id"] for c in candidates if not c["decision"]["accept"])
+    accept = {c["id"]: c["id"] == taken or (c["decision"]["accept"] and c["id"] != dropped) for c in candidates}
+    decisions = {i: {"accept": a, "reason": "经审查确认"} for i, a in accept.items()}
+    decisions[dropped]["reason"] = "量刑情节不同，法官排除"
+    decisions[taken]["reason"] = "基本事实相同，法官确认为类案"
+    return {**PENDING, "decisions": decisions}, dropped, taken
+
+
+def test_the_judges_decisions_are_kept_in_the_report(
+    client: TestClient, tokens: dict[str, str], built_report: dict[str, Any]
+) -> None:
+    body, dropped, taken = _decided(built_report)
+    r = client.post("/api/reports", json=body, headers=auth(tokens["committee"]))
+    assert r.status_code == 200, r.text
+    report = r.json()["report"]
+    assert verify(report)
+    excluded = {c["id"]: c["decision"] for c in report["excluded_cases"]}
+    similar = {c["id"]: c["decision"] for c in report["similar_cases"]}
+    assert excluded[dropped] == {"accept": False, "reason": "量刑情节不同，法官排除", "by": "承办法官"}
+    assert similar[taken]["reason"] == "基本事实相同，法官确认为类案" and similar[taken]["by"] == "承办法官"
+
+
+def test_report_exports_as_word_and_json(
+    client: TestClient, tokens: dict[str, str], built_report: dict[str, Any], index_dir: Path
+) -> None:
+    body, dropped, taken = _decided(built_report)
+    r = client.post("/api/reports/export?format=docx", json=body, headers=auth(tokens["judge"]))
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == ("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    disposition = r.headers["content-disposition"]
+    assert disposition.isascii() and 'filename="leian-report-' in disposition and ".docx" in disposition
+    assert "filename*=UTF-8''" in disposition
+    doc = Document(io.BytesIO(r.content))
+    assert doc.core_properties.keywords == r.headers["x-content-hash"]
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert all(any(h.startswith(title) for h in headings) for _, title in SECTIONS)
+    text = _docx_text(r.content)
+    assert "基本事实相同，法官确认为类案" in text and "量刑情节不同，法官排除" in text
+    as_json = client.post("/api/reports/export?format=json", json=body, headers=auth(tokens["judge"]))
+    assert as_json.status_code == 200 and as_json.headers["content-type"].startswith("application/json")
+    report = as_json.json()
+    assert verify(report) and report["content_hash"] == r.headers["x-content-hash"]
+    accepted = report["similar_cases"]
+    assert taken in {c["id"] for c in accepted} and dropped not in {c["id"] for c in accepted}
+    for case in accepted:
+        assert (case["case_number"] or case["id"]) in text
+    entries = AuditLog(index_dir).tail(2)
+    assert [e.action for e in entries] == ["report.export", "report.export"]
+    assert entries[0].details["format"] == "docx" and taken in entries[0].details["accepted"]
+    assert entries[0].details["content_hash"] == r.headers["x-content-hash"]
+
+
+def test_report_export_survives_control_characters(client: TestClient, tokens: dict[str, str]) -> None:
+    body = {**PENDING, "procedure": "普通程序\x1b\x19", "panel": "审判员\x00张某"}  # pasted text; Word files are XML
+    r = client.post("/api/reports/export?format=docx", json=body, headers=auth(tokens["judge"]))
+    assert r.status_code == 200, r.text
+    assert "普通程序" in _docx_text(r.content) and "审判员张某" in _docx_text(r.content)
+
+
+def test_report_input_is_checked(client: TestClient, tokens: dict[str, str]) -> None:
+    judge = auth(tokens["judge"])
+    assert client.post("/api/reports", json=PENDING).status_code == 401
+    assert client.post("/api/reports", json=PENDING, headers=auth(tokens["admin"])).status_code == 403
+    assert client.post("/api/reports/export", json=PENDING, headers=auth(tokens["admin"])).status_code == 403
+    bad_bodies: list[dict[str, Any]] = [
+        {"text": ""},
+        {**PENDING, "unknown": 1},
+        {**PENDING, "triggers": ["T10"]},
+        {**PENDING, "decisions": {"8172": {"accept": True, "reason": ""}}},
+        {**PENDING, "decisions": {"8172": {"accept": "maybe", "reason": "x"}}},
+        {**PENDING, "k": 0},
+    ]
+    for body in bad_bodies:
+        r = client.post("/api/reports", json=body, headers=judge)
+        assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error", body
+    r = client.post("/api/reports/export?format=pdf", json=PENDING, headers=judge)
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["loc"] == ["query", "format"]
+    r = client.post("/api/reports", json={**PENDING, "search_time": "2025-03-01 10:00"}, headers=judge)
+    assert r.status_code == 400 and "时区" in r.json()["error"]["message"]
+
+
+def test_expected_outcome_and_audit_by_role(client: TestClient, tokens: dict[str, str], index_dir: Path) -> None:
+    draft = {"id": "draft-1", "text": DRUNK, "charges": ["危险驾驶"]}
+    r = client.post("/api/audit/expected", json=draft, headers=auth(tokens["judge"]))
+    assert r.status_code == 200, r.text
+    flag = r.json()
+    low, high = flag["interval_months"]
+    assert low <= flag["expected_months"] <= high and flag["n_similar"] >= 5 and flag["evidence"]
+    assert flag["deviation"] is None and flag["flag"] is False and flag["notify_judge"] is True
+    assert AuditLog(index_dir).tail(1)[0].action == "outcome.expect"
+    with_outcome = {**draft, "outcome": {"imprisonment_months": 2}}
+    assert client.post("/api/audit/expected", json=with_outcome, headers=auth(tokens["judge"])).status_code == 422
+    assert client.post("/api/audit/expected", json=draft, headers=auth(tokens["admin"])).status_code == 403
+
+    cases = {
+        "cases": [
+            {"id": "heavy", "text": DRUNK, "charges": ["危险驾驶"], "outcome": {"imprisonment_months": 36}},
+            {"id": "usual", "text": DRUNK, "charges": ["危险驾驶"], "outcome": {"imprisonment_months": 3}},
+        ]
+    }
+    denied = client.post("/api/audit", json=cases, headers=auth(tokens["judge"]))
+    assert denied.status_code == 403 and denied.json()["error"]["code"] == "forbidden"
+    r = client.post("/api/audit", json=cases, headers=auth(tokens["management"]))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    flags = {f["id"]: f for f in body["flags"]}
+    assert flags["heavy"]["flag"] and flags["heavy"]["deviation"] > 0 and not flags["usual"]["flag"]
+    assert body["flagged"] == 1 and all(not f["notify_judge"] for f in body["flags"])  # management: silent
+    committee = client.post("/api/audit", json=cases, headers=auth(tokens["committee"])).json()
+    assert all(f["notify_judge"] for f in committee["flags"])
+    entry = AuditLog(index_dir).tail(1)[0]
+    assert entry.action == "outcome.audit" and entry.details["flagged"] == 1 and entry.details["cases"] == 2
+    for bad in ({"cases": []}, {"cases": [{"id": "x", "text": DRUNK, "outcome": {"imprisonment_months": -1}}]}):
+        assert client.post("/api/audit", json=bad, headers=auth(tokens["committee"])).status_code == 422
+
+
+def test_consistency_report_with_svg_charts(client: TestClient, tokens: dict[str, str], index_dir: Path) -> None:
+    r = client.post("/api/consistency", json={"charge": "危险驾驶罪"}, headers=auth(tokens["committee"]))
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["subject"] == "危险驾驶罪" and report["cases"] >= 5 and report["quantiles"]["median"] > 0
+    assert sum(h["cases"] for h in report["holdings"]) == report["cases"]
+    assert set(report["charts"]) == {"distribution", "circumstances", "spread"}
+    assert all("<svg" in chart for chart in report["charts"].values())
+    assert AuditLog(index_dir).tail(1)[0].action == "consistency.report"
+    by_query = client.post("/api/consistency", json={"query": DRUNK, "k": 30}, headers=auth(tokens["judge"]))
+    assert by_query.status_code == 200 and 0 < by_query.json()["cases"] <= 30
+    both = client.post("/api/consistency", json={"charge": "盗窃", "query": DRUNK}, headers=auth(tokens["judge"]))
+    assert both.status_code == 422 and "charge" in str(both.json()["error"]["details"])
+    unknown = client.post("/api/consistency", json={"charge": "不存在的罪名"}, headers=auth(tokens["judge"]))
+    assert unknown.status_code == 400 and unknown.json()["error"]["code"] == "invalid_input"
+    assert client.post("/api/consistency", json={"charge": "盗窃"}, headers=auth(tokens["admin"])).status_code == 403
+    assert client.post("/api/consistency", json={"charge": "盗窃"}).status_code == 401
+
+
+def test_audit_dashboard_counts_by_day_action_and_role(client: TestClient, tokens: dict[str, str]) -> None:
+    client.post("/api/search", json={"text": DRUNK, "k": 2}, headers=auth(tokens["judge"]))
+    r = client.get("/api/admin/audit-summary?days=7", headers=auth(tokens["management"]))
+    assert r.status_code == 200, r.text
+    summary = r.json()
+    assert summary["ok"] and summary["entries"] > 0 and summary["problems"] == []
+    assert len(summary["per_day"]) == 7 and summary["per_day"][-1]["total"] > 0
+    assert summary["per_action"]["search"] >= 1 and summary["searches_per_role"]["judge"] >= 1
+    assert "test-judge" not in r.text  # counts by role, never by user
+    assert client.get("/api/admin/audit-summary", headers=auth(tokens["admin"])).status_code == 200
+    assert client.get("/api/admin/audit-summary", headers=auth(tokens["judge"])).status_code == 403
+    assert client.get("/api/admin/audit-summary?days=0", headers=auth(tokens["admin"])).status_code == 422
+    assert client.get("/api/admin/audit-log", headers=auth(tokens["management"])).status_code == 403
 
 
 def test_admin_ingestion_adds_searchable_cases(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from consistency.design import case_elements
 from consistency.features import extract_drivers
 from consistency.statutory import parse_penalties, statutory_features
 from consistency.targets import canonical_charge, target_of
@@ -51,3 +52,16 @@ def test_cail_bracket_spelling_and_targets() -> None:
     assert target_of(Outcome(life=True)).cail_months == -1
     assert target_of(Outcome(penalty="免予刑事处罚")).months == 0
     assert target_of(None) is None
+
+
+def test_elements_come_from_the_facts_alone() -> None:
+    # a pending case (or a CAIL2018 fact paragraph) has no reasoning: what only 本院认为 says must not be learnt
+    doc = parse_text(
+        "浙江省杭州市西湖区人民法院\n刑事判决书\n经审理查明：2019年5月，被告人张某盗窃他人手机一部，价值3000元。"
+        "案发后，被告人张某如实供述。\n本院认为，被告人张某盗窃他人财物，数额较大，其行为已构成盗窃罪。被告人张某自首，"
+        "依法可以从轻处罚。\n判决如下：被告人张某犯盗窃罪，判处有期徒刑六个月。"
+    )
+    case = case_elements(doc)
+    assert "自首" in doc.circumstances and "自首" not in case.circumstances
+    assert "坦白" in case.circumstances
+    assert case.drivers.amount_max == 3000 and not case.drivers.bands.get("数额较大")

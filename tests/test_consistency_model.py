@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,31 @@ def test_flags_deviation_sign_reasons_and_silence(model: OutcomeModel, docs: lis
     assert cases[i].id not in up.evidence  # a case never rests on itself
     assert all(r.startswith("从轻情节") for r in down.reasons if "情节" in r)
     assert not any("judge" in key and key != "notify_judge" for key in Flag.__dataclass_fields__)  # no judge scores
+
+
+def test_a_larger_amount_of_the_same_charge_is_expected_to_weigh_more(
+    model: OutcomeModel, docs: list[Judgment]
+) -> None:
+    cases, _ = decided_cases(_held(docs))
+    fraud = next(c for c in cases if c.charge == "诈骗" and c.drivers.amount_max > 0)
+    small, large = (
+        replace(fraud, drivers=replace(fraud.drivers, amount_max=yuan, amount_total=yuan))
+        for yuan in (3_000.0, 3_000_000.0)
+    )
+    low, high = model.predict([small, large])
+    assert high.expected_months > 2 * low.expected_months
+
+
+def test_no_term_is_its_own_outcome(docs: list[Judgment], data_dir: Path) -> None:
+    cases, targets = decided_cases(_train(docs))
+    # a charge whose every case went without a prison term (免予刑事处罚 / 单处罚金)
+    targets = [replace(t, months=0.0) if c.charge == "抢劫" else t for c, t in zip(cases, targets, strict=True)]
+    model = OutcomeModel(load_penalties(data_dir)).fit(cases, targets)
+    robbery, fraud = (next(c for c in decided_cases(_held(docs))[0] if c.charge == k) for k in ("抢劫", "诈骗"))
+    none, term = model.predict([robbery, fraud])
+    assert none.no_term_probability > 0.5 and none.expected_months == 0 and none.interval_months[0] == 0
+    assert term.no_term_probability < 0.2 and term.expected_months > 0
+    assert model.point_estimates([robbery, fraud])[0][0] == 0
 
 
 def test_model_round_trips(model: OutcomeModel, docs: list[Judgment], tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The web page in a real headless browser: Debian's chromium driven by Selenium against `leian serve`.
+"""The web page in a real headless browser: Debian's chromium driven by Selenium against `leian serve`: search and
+case view, the report builder with its Word export, expected outcome and consistency, and the audit dashboard.
 
 Needs the apt packages ``chromium`` and ``chromium-driver`` (installed by ``make setup``); skipped with the
 reason when they are absent.
@@ -7,10 +8,12 @@ reason when they are absent.
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from evaluation.service import ServerProcess, add_user
 from indexing.pipeline import IngestSummary
@@ -101,3 +104,114 @@ def test_a_judge_logs_in_searches_and_reads_a_case(served: tuple[ServerProcess, 
 
     browser.find_element(By.ID, "logout").click()
     assert browser.find_element(By.ID, "login-panel").is_displayed()
+
+
+def _login(browser: object, server: ServerProcess, token: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(browser, WebDriver)
+    browser.get(server.url + "/")
+    box = browser.find_element(By.ID, "token")
+    box.clear()
+    box.send_keys(token)
+    browser.find_element(By.ID, "login").click()
+    WebDriverWait(browser, 60).until(ec.visibility_of_element_located((By.ID, "tabs")))
+
+
+def _no_script_errors(browser: object) -> None:
+    from selenium.webdriver.remote.webdriver import WebDriver
+
+    assert isinstance(browser, WebDriver)
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "401" not in e["message"]]
+    assert severe == [], severe  # no script errors, no Content-Security-Policy violations
+
+
+def test_a_judge_builds_decides_and_exports_a_report(
+    served: tuple[ServerProcess, str], browser: object, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    server, token = served
+    assert isinstance(browser, WebDriver)
+    wait = WebDriverWait(browser, 90)
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    _login(browser, server, token)
+    assert not browser.find_element(By.CSS_SELECTOR, ".tab[data-tab=dashboard-panel]").is_displayed()
+
+    browser.find_element(By.CSS_SELECTOR, ".tab[data-tab=report-panel]").click()
+    browser.find_element(By.ID, "report-text").send_keys(QUERY)
+    browser.find_element(By.ID, "report-case-number").send_keys("（2024）浙0203刑初100号")
+    browser.find_element(By.ID, "report-build").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#report-candidates li.candidate")) >= 3)
+    assert "内容哈希 sha256:" in browser.find_element(By.ID, "report-summary").text
+    first = browser.find_elements(By.CSS_SELECTOR, "#report-candidates li.candidate")[0]
+    case_id = first.get_attribute("data-id")
+    first.find_element(By.CSS_SELECTOR, "input.reject").click()
+    reason = first.find_element(By.CSS_SELECTOR, "input.reason")
+    reason.clear()
+    reason.send_keys("法官排除：量刑情节不同")
+
+    browser.find_element(By.ID, "report-apply").click()
+    wait.until(ec.staleness_of(first))
+    again = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, f"#report-candidates li[data-id='{case_id}']"))
+    assert "承办法官" in again.find_element(By.CSS_SELECTOR, ".by").text
+    assert again.find_element(By.CSS_SELECTOR, "input.reject").is_selected()
+
+    browser.find_element(By.ID, "report-export-docx").click()
+    wait.until(lambda d: "已导出 Word" in d.find_element(By.ID, "report-status").text)
+    deadline = time.monotonic() + 30
+    while not (files := list(tmp_path.glob("*.docx"))) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert files, "the Word file was downloaded"
+    doc = Document(str(files[0]))
+    text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    assert "法官排除：量刑情节不同" in text and "检索主体" in text
+
+    browser.find_element(By.CSS_SELECTOR, ".tab[data-tab=outcome-panel]").click()
+    browser.find_element(By.ID, "outcome-text").send_keys(QUERY)
+    browser.find_element(By.ID, "outcome-charges").send_keys("危险驾驶")
+    browser.find_element(By.ID, "outcome-expect").click()
+    wait.until(lambda d: "预期刑期" in d.find_element(By.ID, "expectation").text)
+    browser.find_element(By.ID, "consistency-charge").send_keys("危险驾驶罪")
+    browser.find_element(By.ID, "consistency-charge-run").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#consistency img.chart")) == 3)
+    wait.until(lambda d: d.execute_script(
+        "return [...document.querySelectorAll('#consistency img.chart')].every(i => i.complete && i.naturalWidth > 0)"
+    ))  # fmt: skip
+    assert "多数" in browser.find_element(By.ID, "consistency").text
+    _no_script_errors(browser)
+    browser.find_element(By.ID, "logout").click()
+
+
+def test_admin_and_management_open_the_audit_dashboard(served: tuple[ServerProcess, str], browser: object) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    server, _ = served
+    assert isinstance(browser, WebDriver)
+    wait = WebDriverWait(browser, 60)
+    _login(browser, server, add_user(server.index_dir, "web-admin", "admin"))
+    assert browser.find_element(By.ID, "dashboard-panel").is_displayed()
+    assert not browser.find_element(By.CSS_SELECTOR, ".tab[data-tab=search-panel]").is_displayed()
+    wait.until(lambda d: "哈希链校验通过" in d.find_element(By.ID, "chain-status").text)
+    assert browser.find_elements(By.CSS_SELECTOR, "#chart-days svg rect")
+    assert browser.find_elements(By.CSS_SELECTOR, "#chart-actions svg rect.bar")
+    assert "承办法官" in browser.find_element(By.ID, "chart-roles").text
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#audit-latest tr")) > 1)
+    assert "web-judge" in browser.find_element(By.ID, "audit-latest").text
+    browser.find_element(By.ID, "logout").click()
+
+    _login(browser, server, add_user(server.index_dir, "web-management", "management"))
+    browser.find_element(By.CSS_SELECTOR, ".tab[data-tab=dashboard-panel]").click()
+    wait.until(lambda d: "哈希链校验通过" in d.find_element(By.ID, "chain-status").text)
+    assert browser.find_elements(By.CSS_SELECTOR, "#chart-actions svg rect.bar")
+    assert not browser.find_element(By.ID, "latest-block").is_displayed()  # entries name users: admin only
+    _no_script_errors(browser)
+    browser.find_element(By.ID, "logout").click()

@@ -1,4 +1,4 @@
-"""Admin routes: ingestion jobs and the audit log."""
+"""Admin routes: ingestion jobs, the audit log and its dashboard counts."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import AdminUser, AuditReader, ServiceDep
+from api.deps import AdminUser, AuditReader, AuditSummaryReader, ServiceDep, run_blocking
 from api.errors import documented
-from api.schemas import AuditLogOut, IngestJobOut, IngestRequest
+from api.schemas import AuditLogOut, AuditSummaryOut, IngestJobOut, IngestRequest
 from leian.errors import InputError
 
 __all__ = ["router"]
@@ -59,3 +59,17 @@ def audit_log(
     service.audit.append(user.name, user.role.value, "audit_log.read", details={"ok": check.ok})
     latest = [e.to_dict() for e in service.audit.tail(limit)]
     return {"ok": check.ok, "entries": check.entries, "head": check.head, "problems": check.problems, "latest": latest}
+
+
+@router.get(
+    "/audit-summary",
+    response_model=AuditSummaryOut,
+    summary="审计看板 audit dashboard counts",
+    responses=documented(401, 403, 422, 429, 504),
+)
+async def audit_summary(
+    user: AuditSummaryReader, service: ServiceDep, days: Annotated[int, Query(ge=1, le=366)] = 30
+) -> dict[str, Any]:
+    """Verify the hash chain and count the last ``days`` days' entries per day, action, outcome, and searches per
+    role — never per user (admin and management; reading it is logged). The entries themselves are admin-only."""
+    return await run_blocking(service, service.audit_summary, user, days)
