@@ -8,6 +8,7 @@ and province (categorical: courts and regions explain much of the variation).
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,14 +21,18 @@ from consistency.targets import canonical_charge, primary_charge
 from corpus.circumstances import CIRCUMSTANCES, extract_circumstances
 from corpus.model import Judgment
 
-__all__ = ["CaseElements", "DesignSpace", "case_elements"]
+__all__ = ["CaseElements", "DesignSpace", "case_elements", "code_section"]
 
 #: HistGradientBoosting takes at most 255 categories per feature; the rest share the last code.
 _MAX_CATEGORIES = 254
 _TOP_ARTICLES = 60
 _LEVELS = ("基层", "中级", "高级", "最高")
 _MIN_ARTICLE_CASES = 5
-_FIXED = 9  # categorical codes, charge statistics and article statistics come first
+_FIXED = 12  # categorical codes, then the charge's, the cited provisions' and their Code section's statistics
+#: The first article of each chapter (章) and, in chapters 3 and 6, each section (节) of the Criminal Law's specific
+#: part: a charge the corpus barely knows is sentenced like its neighbours in the Code (渎职 like 渎职).
+_CODE_SECTIONS = (102, 114, 140, 151, 158, 170, 192, 201, 213, 221, 232, 263, 277, 305, 318, 324, 330, 338, 347,
+                  358, 363, 368, 382, 397, 420, 452)  # fmt: skip
 
 
 @dataclass
@@ -71,6 +76,7 @@ class DesignSpace:
     penalties: dict[int, Penalty] = field(default_factory=dict)
     charge_stats: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # median, IQR, log count
     article_stats: dict[int, tuple[float, float, float]] = field(default_factory=dict)
+    section_stats: dict[int, tuple[float, float, float]] = field(default_factory=dict)
     prior: tuple[float, float, float] = (0.0, 0.0, 0.0)
     columns: list[str] = field(default_factory=list)
 
@@ -92,6 +98,11 @@ class DesignSpace:
                 if a in self.penalties and np.isfinite(y):
                     by_article[a].append(float(y))
         self.article_stats = {a: _stats(v) for a, v in by_article.items() if len(v) >= _MIN_ARTICLE_CASES}
+        by_section: dict[int, list[float]] = defaultdict(list)
+        for c, y in zip(cases, log_months, strict=True):
+            if np.isfinite(y) and (section := code_section(c.articles)) is not None:
+                by_section[section].append(float(y))
+        self.section_stats = {s: _stats(v) for s, v in by_section.items() if len(v) >= _MIN_ARTICLE_CASES}
         self.prior = _stats([float(y) for y in log_months if np.isfinite(y)])
         self.columns = self._columns()
         return self
@@ -101,6 +112,7 @@ class DesignSpace:
         return (
             ["charge", "court_level", "province", "charge_median", "charge_iqr", "charge_log_count"]
             + ["article_median", "article_iqr", "article_log_count"]
+            + ["section_median", "section_iqr", "section_log_count"]
             + list(PENALTY_FEATURES)
             + drivers
             + [f"circ:{c}" for c in CIRCUMSTANCES]
@@ -132,6 +144,7 @@ class DesignSpace:
             specific = [self.article_stats[a] for a in c.articles if a in self.article_stats]
             # the most specific provision is the one with the fewest cases (a charge article, not a shared one)
             row[6:9] = min(specific, key=lambda s: s[2]) if specific else self.prior
+            row[9:12] = self.section_stats.get(code_section(c.articles), self.prior)  # type: ignore[arg-type]
             row[_FIXED:driver0] = statutory_features(c.articles, self.penalties)
             row[driver0:circ0] = list(c.drivers.vector().values())
             for name in c.circumstances:
@@ -141,6 +154,14 @@ class DesignSpace:
                 if a in article_col:
                     row[art0 + article_col[a]] = 1.0
         return rows
+
+
+def code_section(articles: Sequence[int]) -> int | None:
+    """The Code section (its first article) of the first specific provision in ``articles``; None when none."""
+    specific = [a for a in articles if _CODE_SECTIONS[0] <= a < _CODE_SECTIONS[-1]]
+    if not specific:
+        return None
+    return _CODE_SECTIONS[bisect.bisect_right(_CODE_SECTIONS, specific[0]) - 1]
 
 
 def _stats(values: list[float]) -> tuple[float, float, float]:

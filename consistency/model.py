@@ -40,7 +40,7 @@ _EVIDENCE = 5
 #: Above this probability of no prison term at all, the expected term is 0 months.
 _NO_TERM = 0.5
 _FOLDS = 3
-_FORMAT = "leian-outcome-model/2"  # 2: a no-term classifier beside the term model
+_FORMAT = "leian-outcome-model/3"  # 2: a no-term classifier beside the term model; 3: Code-section statistics
 #: OpenMP threads for the boosting models. On the two shared cores Leian targets, more threads spin-wait against
 #: each other and the other processes: one thread fitted 3,000 cases in 24 s where the default took minutes.
 THREADS = 1

@@ -1,7 +1,8 @@
 """Reprints BENCHMARKS.md from scratch: extraction, retrieval quality, speed, memory, civil cases.
 
 ``leian bench`` rebuilds the development index, measures everything on this machine and rewrites the
-whole file; ``leian eval`` recomputes only the retrieval section and replaces it in place.
+whole file; ``leian bench --only`` (and ``leian eval``, its retrieval section) re-measures the named sections and
+replaces them in place.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from evaluation.backends import backends_section
@@ -26,10 +28,11 @@ from leian.errors import BackendUnavailable
 from leian.settings import PROJECT_ROOT, Settings, get_settings
 from retrieval.searcher import Query, Searcher
 
-__all__ = ["BENCHMARKS", "replace_section", "write_benchmarks", "write_retrieval_section"]
+__all__ = ["BENCHMARKS", "SECTIONS", "replace_section", "write_benchmarks", "write_sections"]
 
 BENCHMARKS = PROJECT_ROOT / "BENCHMARKS.md"
-_BEGIN, _END = "<!-- retrieval:begin -->", "<!-- retrieval:end -->"
+#: The sections of BENCHMARKS.md, in order; each sits between ``<!-- NAME:begin -->`` and ``<!-- NAME:end -->``.
+SECTIONS = ("retrieval", "speed", "backends", "civil", "scale", "es-scale", "outcomes", "service", "extraction")
 
 
 def _dir_size(path: Path) -> int:
@@ -102,25 +105,28 @@ def civil_section(settings: Settings) -> str:
     return "\n".join(lines)
 
 
-def replace_section(text: str, body: str) -> str:
-    """``text`` with the retrieval section between its markers replaced by ``body``."""
-    block = f"{_BEGIN}\n{body}\n{_END}"
-    if _BEGIN in text:
-        return re.sub(re.escape(_BEGIN) + r".*?" + re.escape(_END), lambda _: block, text, flags=re.S)
-    return text + "\n" + block + "\n"
+def _begin(name: str) -> str:
+    return f"<!-- {name}:begin -->"
 
 
-def write_retrieval_section(settings: Settings | None = None) -> str:
-    """Recompute the retrieval table and put it into BENCHMARKS.md; returns the table."""
-    settings = settings or get_settings()
-    index, _, _ = dev_index(settings)
-    try:
-        table = retrieval_table(index, settings)
-    finally:
-        index.close()
-    current = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else ""
-    BENCHMARKS.write_text(replace_section(current, table), encoding="utf-8")
-    return table
+def _end(name: str) -> str:
+    return f"<!-- {name}:end -->"
+
+
+def _block(name: str, body: str) -> str:
+    """A section between its markers, with the day it was measured (partial runs leave other sections' days)."""
+    return f"{_begin(name)}\n{body}\n\n_Measured {time.strftime('%Y-%m-%d')}._\n{_end(name)}"
+
+
+def replace_section(text: str, name: str, body: str) -> str:
+    """``text`` with section ``name`` between its markers replaced by ``body``.
+
+    Raises ValueError when ``text`` lacks the section's markers (a file not written by ``leian bench``).
+    """
+    pattern = re.escape(_begin(name)) + r".*?" + re.escape(_end(name))
+    if not re.search(pattern, text, flags=re.S):
+        raise ValueError(f"{BENCHMARKS.name} has no {name!r} section: run `leian bench` in full first")
+    return re.sub(pattern, lambda _: _block(name, body), text, flags=re.S)
 
 
 def _es_scale(settings: Settings) -> str:
@@ -141,31 +147,67 @@ def _service(index_dir: Path, settings: Settings) -> str:
         return service_section(index_dir, fact_queries(cail_test, 200), cail_test, kill_source)
 
 
-def write_benchmarks(settings: Settings | None = None) -> str:
-    """Rebuild the development index and rewrite the whole of BENCHMARKS.md; returns its text."""
+def _measure(names: Sequence[str], settings: Settings, rebuild: bool) -> dict[str, str]:
+    """The Markdown body of each named section, measured now (the development index is built when missing, or
+    rebuilt when ``rebuild``: ingest speed is only meaningful from scratch)."""
     from evaluation.extraction import extraction_report
 
+    unknown = sorted(set(names) - set(SECTIONS))
+    if unknown:
+        raise ValueError(f"unknown benchmark section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    out: dict[str, str] = {}
+    if {"retrieval", "speed", "backends", "service"} & set(names):
+        index, _, ingest_seconds = dev_index(settings, rebuild=rebuild)
+        try:
+            if "retrieval" in names:
+                out["retrieval"] = retrieval_table(index, settings)
+            if "speed" in names:
+                out["speed"] = speed_section(index, ingest_seconds, settings)
+            if "backends" in names:
+                out["backends"] = backends_section(index, ingest_seconds, settings)
+        finally:
+            index.close()
+        if "service" in names:
+            out["service"] = _service(index.directory, settings)
+    producers: dict[str, Callable[[], str]] = {
+        "outcomes": lambda: outcome_section(settings),
+        "civil": lambda: civil_section(settings),
+        "scale": lambda: scale_section(settings),
+        "es-scale": lambda: _es_scale(settings),
+        "extraction": lambda: extraction_report(settings.data),
+    }
+    out.update({name: producers[name]() for name in names if name in producers})
+    return out
+
+
+def write_sections(names: Sequence[str], settings: Settings | None = None) -> str:
+    """Measure only the named sections and replace them in BENCHMARKS.md in place; returns their Markdown.
+
+    Ingest speed needs an index built from scratch, so naming ``speed`` or ``backends`` rebuilds it.
+    """
+    settings = settings or get_settings()
+    current = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else ""
+    for name in names:  # fail before measuring for minutes, not after
+        replace_section(current, name, "")
+    bodies = _measure(names, settings, rebuild=bool({"speed", "backends"} & set(names)))
+    for name, body in bodies.items():
+        current = replace_section(current, name, body)
+    BENCHMARKS.write_text(current, encoding="utf-8")
+    return "\n\n".join(bodies[n] for n in names)
+
+
+def write_benchmarks(settings: Settings | None = None) -> str:
+    """Rebuild the development index and rewrite the whole of BENCHMARKS.md; returns its text."""
     settings = settings or get_settings()
     started = time.perf_counter()
-    index, _, ingest_seconds = dev_index(settings, rebuild=True)
-    try:
-        retrieval = retrieval_table(index, settings)
-        speed = speed_section(index, ingest_seconds, settings)
-        backends = backends_section(index, ingest_seconds, settings)
-    finally:
-        index.close()
-    service = _service(index.directory, settings)
-    outcomes = outcome_section(settings)
-    civil = civil_section(settings)
-    scale = scale_section(settings)
-    es_scale = _es_scale(settings)
-    extraction = extraction_report(settings.data)
+    b = {name: _block(name, body) for name, body in _measure(SECTIONS, settings, rebuild=True).items()}
     sources = ", ".join(str(p.relative_to(settings.data)) for p in dev_sources(settings))
     text = f"""# Leian benchmarks
 
 Reproduce from scratch with `make bench` (= `.venv/bin/leian bench`, about {(time.perf_counter() - started) / 60:.0f}
-minutes); `make eval` (= `leian eval`) recomputes only the retrieval table. Measured on {platform.machine()},
-{os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime("%Y-%m-%d")}. The development index holds
+minutes); `leian bench --only SECTION[,SECTION…]` re-measures only those sections in place (each ends with the day
+it was measured; `make eval` = `leian eval` is `--only retrieval`). Sections: {", ".join(SECTIONS)}. Measured on
+{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. The development index holds
 {sources} (data from `$LEIAN_DATA`, default `../shared/data`). Everything here is tuned on the LeCaRD development
 split only; no held-out data was used.
 
@@ -177,21 +219,19 @@ Leian infers the charges itself). Reference points from DATA.md: a character-big
 0.782 / 0.883 / 0.540 (NDCG@10 / NDCG@30 / MAP), and 0.859 / 0.915 / 0.640 with a bonus for candidates whose case
 name contains an alleged charge.
 
-{_BEGIN}
-{retrieval}
-{_END}
+{b['retrieval']}
 
 ## Speed and size (this machine, 2 cores)
 
-{speed}
+{b['speed']}
 
 ## Embedded and Elasticsearch side by side (same corpus, queries and ranking code; fact-only pool protocol)
 
-{backends}
+{b['backends']}
 
 ## Civil cases (CJRC facts, leave-one-out over 2,000 civil and criminal fact paragraphs)
 
-{civil}
+{b['civil']}
 
 ## Scale: one index grown to 100,000 documents, embedded and on Elasticsearch
 
@@ -200,19 +240,19 @@ that step to the same index (incremental ingest), then times 50 full-corpus sear
 
 Embedded:
 
-{scale}
+{b['scale']}
 
 Elasticsearch (the single local node of `make es-up`, same documents and queries):
 
-{es_scale}
+{b['es-scale']}
 
 ## Expected outcomes and deviation flags (同案不同判预警)
 
-{outcomes}
+{b['outcomes']}
 
-{service}
+{b['service']}
 
-{extraction}
+{b['extraction']}
 """
     BENCHMARKS.write_text(text, encoding="utf-8")
     return text

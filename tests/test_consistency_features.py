@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from consistency.design import case_elements
+from consistency.design import case_elements, code_section
 from consistency.features import extract_drivers
 from consistency.statutory import parse_penalties, statutory_features
 from consistency.targets import canonical_charge, target_of
@@ -65,3 +65,13 @@ def test_elements_come_from_the_facts_alone() -> None:
     assert "自首" in doc.circumstances and "自首" not in case.circumstances
     assert "坦白" in case.circumstances
     assert case.drivers.amount_max == 3000 and not case.drivers.bands.get("数额较大")
+
+
+def test_code_section_groups_a_provision_with_its_chapter_or_section() -> None:
+    # 滥用职权 (397) opens 渎职罪; 非法狩猎 (341) sits in 破坏环境资源保护罪 (338–346); 总则 articles carry none
+    assert code_section([397]) == 397
+    assert code_section([419]) == 397
+    assert code_section([67, 341]) == 338
+    assert code_section([264, 312]) == 263
+    assert code_section([25, 67]) is None
+    assert code_section([]) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from evaluation.benchmarks import write_retrieval_section
+from evaluation.benchmarks import write_sections
 
 __all__ = ["add_arguments", "run"]
 
@@ -17,5 +17,5 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the table (it is also written into BENCHMARKS.md)."""
     del args
-    print(write_retrieval_section())
+    print(write_sections(["retrieval"]))
     return 0
