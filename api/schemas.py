@@ -326,6 +326,9 @@ class Health(BaseModel):
     status: Literal["ok"]
     documents: int
     ingesting: bool
+    outcome_model: Literal["ready", "preparing", "unavailable", "not_prepared"] = Field(
+        description="expected outcomes and audits answer only once it is ready (503 with Retry-After before)"
+    )
     version: str
     environment: str
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from api.audit_log import AuditLog, text_digest
 from api.audit_summary import summarise
-from api.outcomes import chart_svgs, consistency_cases, flag_judgments, judgments, outcome_model
+from api.outcomes import OutcomeModels, chart_svgs, consistency_cases, flag_judgments, judgments
 from api.ratelimit import RateLimiter
 from api.security import MASKING, Role, User, UserStore
 from api.settings import ServiceSettings
@@ -73,6 +73,7 @@ class Service:
         self._lock = threading.Lock()
         self._current = Snapshot(index, Searcher(index))
         self.ingestion = Ingestion(self)
+        self.outcome_models = OutcomeModels(self._snapshot_index)
 
     # --- the index snapshot --------------------------------------------------------------------------------
     @contextmanager
@@ -90,6 +91,11 @@ class Service:
             if close:
                 snap.index.close()
 
+    @contextmanager
+    def _snapshot_index(self) -> Iterator[LeianIndex]:
+        with self.snapshot() as snap:
+            yield snap.index
+
     def replace_index(self, index: LeianIndex) -> None:
         """Serve ``index`` from now on; the previous one closes when its last request is done."""
         with self._lock:
@@ -98,6 +104,17 @@ class Service:
             close = old.users == 0
         if close:
             old.index.close()
+        self.outcome_models.refresh(index)
+
+    def prepare_outcome_model(self) -> None:
+        """Start preparing the served corpus's outcome model in the background (at start-up, after ingestion)."""
+        with self.snapshot() as snap:
+            self.outcome_models.prepare(snap.index)
+
+    def outcome_model_state(self) -> str:
+        """Whether expected outcomes can be answered: see :meth:`api.outcomes.OutcomeModels.state`."""
+        with self.snapshot() as snap:
+            return self.outcome_models.state(snap.index)
 
     def documents(self) -> int:
         """How many documents the served index holds."""
@@ -213,7 +230,7 @@ class Service:
         (``outcome.expect`` or ``outcome.audit``). Management's audits are always silent (not shown to judges)."""
         docs = judgments(cases)
         with self.snapshot() as snap:
-            model = outcome_model(snap.index)
+            model = self.outcome_models.get(snap.index)
         silent = silent or user.role is Role.MANAGEMENT
         flags = flag_judgments(model, docs, silent=silent)
         self.audit.append(

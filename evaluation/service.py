@@ -32,6 +32,7 @@ from typing import Any
 import httpx
 
 __all__ = [
+    "HEAVY_PATHS",
     "FuzzResult",
     "KillTrial",
     "LoadResult",
@@ -96,6 +97,18 @@ class ServerProcess:
         tail = self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
         self.stop()
         raise RuntimeError(f"leian serve did not become ready on {self.url}:\n{tail}")
+
+    def wait_outcome_model(self, timeout: float = 600.0) -> ServerProcess:
+        """Block until ``/health`` says the outcome model is ready (it is prepared in the background at start-up)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = httpx.get(f"{self.url}/health", timeout=10).json()["outcome_model"]
+            if state == "ready":
+                return self
+            if state == "unavailable":
+                raise RuntimeError(f"the outcome model of {self.index_dir} could not be prepared (see {self.log})")
+            time.sleep(0.5)
+        raise RuntimeError(f"the outcome model of {self.index_dir} was not ready after {timeout:.0f} s")
 
     def kill(self) -> None:
         """SIGKILL, as a power cut or the OOM killer would."""
@@ -216,11 +229,23 @@ class FuzzResult:
     statuses: dict[int, int] = field(default_factory=dict)
 
 
-def fuzz(url: str, tokens: dict[str, str], examples_per_operation: int = 50, seed: int = 0) -> FuzzResult:
+#: Operations that run a whole pipeline per request (tiered report searches, the outcome model over many cases, a
+#: consistency report over a charge): seconds each, so they get fewer generated requests than the others.
+HEAVY_PATHS = ("/api/reports", "/api/audit", "/api/consistency")
+
+
+def fuzz(
+    url: str,
+    tokens: dict[str, str],
+    examples_per_operation: int = 50,
+    seed: int = 0,
+    heavy_examples: int | None = None,
+) -> FuzzResult:
     """Generate valid and invalid requests for every operation of ``url``'s OpenAPI document.
 
-    ``tokens`` maps a path prefix to the bearer token to send (the longest matching prefix wins). Each
-    response is checked: no server error, a documented status and content type, a body matching the schema.
+    ``tokens`` maps a path prefix to the bearer token to send (the longest matching prefix wins); operations
+    under :data:`HEAVY_PATHS` get ``heavy_examples`` requests (default: as many as the others). Each response is
+    checked: no server error, a documented status and content type, a body matching the schema.
     """
     import schemathesis
     from hypothesis import HealthCheck, Phase, given, settings
@@ -238,7 +263,7 @@ def fuzz(url: str, tokens: dict[str, str], examples_per_operation: int = 50, see
     result = FuzzResult()
     session_headers = {"Connection": "close"}
 
-    def exercise(operation: Any, token: str) -> None:
+    def exercise(operation: Any, token: str, examples: int) -> None:
         where = f"{operation.method.upper()} {operation.path}"
         headers = {**session_headers, **({"Authorization": f"Bearer {token}"} if token else {})}
         strategy = st.one_of(
@@ -248,7 +273,7 @@ def fuzz(url: str, tokens: dict[str, str], examples_per_operation: int = 50, see
 
         @hypothesis_seed(seed)
         @settings(
-            max_examples=examples_per_operation,
+            max_examples=examples,
             deadline=None,
             database=None,
             phases=[Phase.generate],
@@ -269,9 +294,11 @@ def fuzz(url: str, tokens: dict[str, str], examples_per_operation: int = 50, see
         run()
 
     for operation in (r.ok() for r in schema.get_all_operations()):
+        heavy = heavy_examples is not None and operation.path.startswith(HEAVY_PATHS)
         exercise(
             operation,
             next((tokens[p] for p in sorted(tokens, key=len, reverse=True) if operation.path.startswith(p)), ""),
+            heavy_examples if heavy and heavy_examples is not None else examples_per_operation,
         )
     return result
 
@@ -436,7 +463,8 @@ def service_section(
     *,
     kill_trials: int = 20,
     kill_slice: int = 700,
-    fuzz_examples: int = 150,
+    fuzz_examples: int = 120,
+    fuzz_heavy_examples: int = 30,
     seed: int = 0,
 ) -> str:
     """Measure the service goals on a copy of ``index_dir`` and return the Markdown section.
@@ -465,6 +493,7 @@ def service_section(
         admin = add_user(work, "bench-admin", "admin", env)
         per_client = max(1, len(queries) // 20)
         with ServerProcess(work, env) as server:
+            server.wait_outcome_model()  # prepared in the background at start-up: not while latency is measured
             load_test(server.url, judge, clients=4, requests_per_client=2)  # warm-up (the default queries)
             idle = load_test(server.url, judge, clients=20, requests_per_client=per_client, queries=queries)
             headers = {"Authorization": f"Bearer {admin}"}
@@ -476,7 +505,13 @@ def service_section(
             while job["state"] == "running":
                 time.sleep(0.5)
                 job = httpx.get(f"{server.url}/api/admin/ingest/{job['id']}", headers=headers, timeout=30).json()
-            fuzzed = fuzz(server.url, {"/api": judge, "/api/admin": admin}, examples_per_operation=fuzz_examples)
+            server.wait_outcome_model()  # the ingestion above changed the corpus: a new model is prepared
+            fuzzed = fuzz(
+                server.url,
+                {"/api": judge, "/api/admin": admin},
+                examples_per_operation=fuzz_examples,
+                heavy_examples=fuzz_heavy_examples,
+            )
         trials, final = kill_during_ingest(work, kill_sources, env, max_jitter_s=3.0, seed=seed)
     lost = sum(t.lost + t.changed for t in trials)
     broken = sum(1 for t in trials if t.problems)
@@ -498,7 +533,8 @@ def service_section(
             f"| … while an admin ingestion runs | — | {busy.median_ms:.0f} ms (p95 {busy.p95_ms:.0f} ms,"
             f" {len(busy.errors)} errors; ingestion of {job['summary'].get('stored', 0)} judgments {job['state']},"
             f" {'still running' if overlapped['state'] == 'running' else 'finished'} when the searches ended) |",
-            f"| fuzzing from the OpenAPI document: server errors | 0 over ≥ 1,000 requests |"
+            f"| fuzzing from the OpenAPI document ({fuzz_examples} requests per operation, {fuzz_heavy_examples} for"
+            f" the report, audit and consistency pipelines): server errors | 0 over ≥ 1,000 requests |"
             f" {fuzzed.server_errors} over {fuzzed.requests} requests ({len(fuzzed.failures)} other check failures) |",
             f"| kill -9 during ingest: lost or corrupt documents | 0 over 20 trials | {lost} lost or changed,"
             f" {broken} inconsistent restarts over {len(trials)} trials ({during} killed while the ingestion ran);"

@@ -374,6 +374,14 @@ def test_report_input_is_checked(client: TestClient, tokens: dict[str, str]) -> 
 
 def test_expected_outcome_and_audit_by_role(client: TestClient, tokens: dict[str, str], index_dir: Path) -> None:
     draft = {"id": "draft-1", "text": DRUNK, "charges": ["危险驾驶"]}
+    # nothing has asked for the model yet: the first request starts preparing it and is told to come back
+    r = client.post("/api/audit/expected", json=draft, headers=auth(tokens["judge"]))
+    assert r.status_code == 503 and r.json()["error"]["code"] == "outcome_model_preparing", r.text
+    assert int(r.headers["Retry-After"]) > 0
+    deadline = time.monotonic() + 300
+    while (state := client.get("/health").json()["outcome_model"]) == "preparing" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert state == "ready"
     r = client.post("/api/audit/expected", json=draft, headers=auth(tokens["judge"]))
     assert r.status_code == 200, r.text
     flag = r.json()

@@ -81,6 +81,7 @@ def test_fuzzing_finds_no_server_error(server: ServerProcess, env: dict[str, str
         "/api": add_user(server.index_dir, "fuzz-judge", "judge", env),
         "/api/admin": add_user(server.index_dir, "fuzz-admin", "admin", env),
     }
+    server.wait_outcome_model()  # until then the outcome routes answer 503 by design
     result = fuzz(server.url, tokens, examples_per_operation=25)
     assert result.requests >= 150
     assert result.server_errors == 0, result.failures[:5]

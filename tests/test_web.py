@@ -173,6 +173,7 @@ def test_a_judge_builds_decides_and_exports_a_report(
     text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
     assert "法官排除：量刑情节不同" in text and "检索主体" in text
 
+    server.wait_outcome_model()  # prepared in the background since the server started
     browser.find_element(By.CSS_SELECTOR, ".tab[data-tab=outcome-panel]").click()
     browser.find_element(By.ID, "outcome-text").send_keys(QUERY)
     browser.find_element(By.ID, "outcome-charges").send_keys("危险驾驶")
