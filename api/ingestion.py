@@ -125,18 +125,20 @@ class Ingestion:
         command = [sys.executable, "-m", "leian.cli", "ingest", "--index", str(self._service.directory)]
         command += ["--json", "--workers", "1", *job.paths]
         env = {**os.environ, "LEIAN_MODEL": str(settings.model), "LEIAN_DATA": str(settings.data)}
+        # the job says it finished only once the fresh index is served and the finish is logged: a client polling
+        # it must find the new documents and the audit entry
+        state, message, summary = "failed", "", dict(job.summary)
         try:
             proc = subprocess.run(  # the thread lives as long as the child, as PR_SET_PDEATHSIG requires
                 command, env=env, capture_output=True, text=True, preexec_fn=_die_with_parent, check=False
             )
             lines = proc.stdout.strip().splitlines()
             if proc.returncode == 0 and lines:
-                job.summary, job.state = json.loads(lines[-1]), "succeeded"
+                summary, state = json.loads(lines[-1]), "succeeded"
             else:
-                job.state = "failed"
-                job.message = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1][-500:]
+                message = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1][-500:]
         except Exception as exc:  # the job reports any failure; the service keeps serving
-            job.state, job.message = "failed", f"{type(exc).__name__}: {exc}"
+            message = f"{type(exc).__name__}: {exc}"
         try:
             with self._service.snapshot() as snap:
                 current = snap.index
@@ -145,9 +147,10 @@ class Ingestion:
             )
             self._service.replace_index(fresh)
         except Exception as exc:
-            job.state, job.message = "failed", f"重新打开索引失败 cannot reopen the index: {type(exc).__name__}: {exc}"
-        job.finished = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+            state, message = "failed", f"重新打开索引失败 cannot reopen the index: {type(exc).__name__}: {exc}"
         self._service.audit.append(
-            user.name, user.role.value, "admin.ingest.finish", job.id, outcome=job.state,
-            details={"summary": {k: v for k, v in job.summary.items() if k != "problems"}, "message": job.message},
+            user.name, user.role.value, "admin.ingest.finish", job.id, outcome=state,
+            details={"summary": {k: v for k, v in summary.items() if k != "problems"}, "message": message},
         )  # fmt: skip
+        job.summary, job.message, job.finished = summary, message, time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        job.state = state  # last: what a poller sees as finished is complete

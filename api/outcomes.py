@@ -1,10 +1,10 @@
 """Expected outcomes, deviation flags and consistency reports over HTTP, on :mod:`consistency`'s public functions.
 
 The outcome model of the served index is prepared in the background (``consistency.training.model_for_index``
-loads it from beside the index, or trains it there: about a minute on the development corpus) and held in memory
-while the corpus is unchanged; a new corpus checksum (after an ingestion) prepares the current one. Until it is
-ready, requests that need it are answered 503 with ``Retry-After`` rather than held for a minute. Charts are drawn
-by :func:`consistency.charts.render_charts` one request at a time (pyplot is not thread-safe) and returned as SVG.
+loads it from beside the index, or trains it there: about a minute on the development corpus) and held in memory;
+an ingestion serves a fresh index, whose model is prepared in turn. Until it is ready, requests that need it are
+answered 503 with ``Retry-After`` rather than held for a minute. Charts are drawn by
+:func:`consistency.charts.render_charts` one request at a time (pyplot is not thread-safe) and returned as SVG.
 """
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ class Service:
         self.outcome_models.refresh(index)
 
     def prepare_outcome_model(self) -> None:
-        """Start preparing the served corpus's outcome model in the background (at start-up, after ingestion)."""
+        """Start preparing the served corpus's outcome model in the background (``leian serve`` at start-up)."""
         with self.snapshot() as snap:
             self.outcome_models.prepare(snap.index)
 
