@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import anyio
@@ -34,8 +34,8 @@ T = TypeVar("T")
 _bearer = HTTPBearer(auto_error=False, description="`leian users add NAME --role ROLE --index DIR` 生成的令牌")
 
 
-def get_service(request: Request) -> Service:
-    """The process's :class:`Service`."""
+async def get_service(request: Request) -> Service:
+    """The process's :class:`Service` (async: FastAPI would run a plain function in a thread)."""
     service: Service = request.app.state.service
     return service
 
@@ -47,21 +47,25 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def require(permission: Permission | None) -> Callable[..., User]:
+def require(permission: Permission | None) -> Callable[..., Awaitable[User]]:
     """A dependency that authenticates the bearer token, rate-limits the user and checks ``permission``
     (None: any authenticated user)."""
 
-    def dependency(
+    async def dependency(
         request: Request,
         service: ServiceDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> User:
+        # async, so a request does not take a thread just to look up its token (an indexed read); only the
+        # refusals, which write the audit log durably, go to a thread
         user = service.users.authenticate(credentials.credentials) if credentials else None
         if user is None:
             wait = service.auth_failures.hit(f"ip:{_client(request)}")
-            service.audit.append(
-                "anonymous", "", "auth.denied", request.url.path[:200], outcome="unauthenticated",
-                details={"client": _client(request), "token_given": credentials is not None},
+            await anyio.to_thread.run_sync(
+                lambda: service.audit.append(
+                    "anonymous", "", "auth.denied", request.url.path[:200], outcome="unauthenticated",
+                    details={"client": _client(request), "token_given": credentials is not None},
+                )
             )  # fmt: skip
             if wait:
                 raise _too_many(wait)
@@ -75,9 +79,11 @@ def require(permission: Permission | None) -> Callable[..., User]:
         if wait:
             raise _too_many(wait)
         if permission is not None and not user.can(permission):
-            service.audit.append(
-                user.name, user.role.value, "auth.denied", request.url.path[:200], outcome="forbidden",
-                details={"permission": permission.value},
+            await anyio.to_thread.run_sync(
+                lambda: service.audit.append(
+                    user.name, user.role.value, "auth.denied", request.url.path[:200], outcome="forbidden",
+                    details={"permission": permission.value},
+                )
             )  # fmt: skip
             raise ApiError(
                 403, "forbidden", f"当前角色无权执行此操作 role {user.role.value!r} may not {permission.value}"

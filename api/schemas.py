@@ -329,6 +329,7 @@ class Health(BaseModel):
     outcome_model: Literal["ready", "preparing", "unavailable", "not_prepared"] = Field(
         description="expected outcomes and audits answer only once it is ready (503 with Retry-After before)"
     )
+    search_workers: int = Field(description="worker processes answering searches (0: the service process itself)")
     version: str
     environment: str
 

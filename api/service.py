@@ -1,6 +1,7 @@
 """The service object behind the routes: the open index, users, the audit log, rate limits and ingestion.
 
-One index and one searcher serve every request of the process; searches run concurrently on them. Admin
+One index and one searcher serve every request of the process; searches run concurrently on them, or in the
+search worker processes of :mod:`api.search_pool` when ``leian serve`` starts them (one per core by default). Admin
 ingestion never writes to the serving objects: a child process ingests into the directory while the current
 snapshot keeps answering, and the refreshed index replaces it when the child is done (a snapshot is closed
 once its last request has finished with it).
@@ -8,6 +9,7 @@ once its last request has finished with it).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,45 +19,43 @@ from typing import Any
 
 from api.audit_log import AuditLog, text_digest
 from api.audit_summary import summarise
+from api.masking import CaseMasks, SearchAnswer, SearchJob, masked_search
 from api.outcomes import OutcomeModels, chart_svgs, consistency_cases, flag_judgments, judgments
 from api.ratelimit import RateLimiter
+from api.search_pool import SearchPool
 from api.security import MASKING, Role, User, UserStore
 from api.settings import ServiceSettings
 from consistency.report import build_report as build_consistency_report
-from corpus.model import Judgment
-from corpus.pseudonymise import PseudonymiseOptions, find_person_names, pseudonymise
 from indexing.backends import SearchFilters
 from indexing.index import LeianIndex
 from leian.errors import InputError
 from reports.builder import build_report
 from reports.hashing import seal
 from reports.pending import PendingCase
-from retrieval.searcher import Query, Searcher
+from retrieval.searcher import Searcher
 
 __all__ = ["Service", "Snapshot"]
 
-_NAME_CACHE = 50_000  # (case, role kind) entries of Snapshot.person_names; a few MB
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class Snapshot:
-    """An open index with its searcher, and how many requests are using it."""
+    """An open index with its searcher (and search workers, when the service runs them), the masks of its cases,
+    and how many requests are using it."""
 
     index: LeianIndex
     searcher: Searcher
+    pool: SearchPool | None = None
+    masks: CaseMasks = field(default_factory=CaseMasks)
     users: int = 0
     retired: bool = False
-    _names: dict[tuple[str, bool], list[str]] = field(default_factory=dict)
 
-    def person_names(self, doc: Judgment, officials: bool) -> list[str]:
-        """The names to mask in ``doc`` (cached: the same cases come back in many searches of a snapshot)."""
-        key = (doc.id, officials)
-        names = self._names.get(key)
-        if names is None:
-            if len(self._names) >= _NAME_CACHE:
-                self._names.clear()
-            names = self._names[key] = find_person_names(doc.text, officials=officials)
-        return names
+    def close(self) -> None:
+        """Stop the workers and close the index (the last request using the snapshot has finished)."""
+        if self.pool is not None:
+            self.pool.close()
+        self.index.close()
 
 
 class Service:
@@ -72,6 +72,7 @@ class Service:
         self.auth_failures = RateLimiter(settings.auth_failures_per_minute, settings.auth_failures_per_minute)
         self._lock = threading.Lock()
         self._current = Snapshot(index, Searcher(index))
+        self._pooled = False  # whether snapshots get search workers (``leian serve`` starts them)
         self.ingestion = Ingestion(self)
         self.outcome_models = OutcomeModels(self._snapshot_index)
 
@@ -89,7 +90,7 @@ class Service:
                 snap.users -= 1
                 close = snap.retired and snap.users == 0
             if close:
-                snap.index.close()
+                snap.close()
 
     @contextmanager
     def _snapshot_index(self) -> Iterator[LeianIndex]:
@@ -97,14 +98,39 @@ class Service:
             yield snap.index
 
     def replace_index(self, index: LeianIndex) -> None:
-        """Serve ``index`` from now on; the previous one closes when its last request is done."""
+        """Serve ``index`` from now on (its search workers started first, when the service runs them); the previous
+        snapshot closes when its last request is done."""
+        fresh = Snapshot(index, Searcher(index), self._start_pool(index) if self._pooled else None)
         with self._lock:
-            old, self._current = self._current, Snapshot(index, Searcher(index))
+            old, self._current = self._current, fresh
             old.retired = True
             close = old.users == 0
         if close:
-            old.index.close()
+            old.close()
         self.outcome_models.refresh(index)
+
+    def start_search_workers(self) -> None:
+        """Search in ``settings.search_workers`` worker processes from now on (``leian serve``, before it listens)."""
+        if self.settings.search_workers < 1:
+            return
+        with self._lock:
+            snap = self._current
+        pool = self._start_pool(snap.index)
+        with self._lock:
+            snap.pool, self._pooled = pool, True
+
+    def _start_pool(self, index: LeianIndex) -> SearchPool | None:
+        """Workers for ``index``; None (the service process searches itself) when they cannot start."""
+        try:
+            return SearchPool(index.directory, self.settings, self.settings.search_workers).start()
+        except RuntimeError:
+            log.exception("search workers could not start: searching in the service process instead")
+            return None
+
+    def search_workers(self) -> int:
+        """How many search worker processes answer searches now (0: the service process searches itself)."""
+        with self.snapshot() as snap:
+            return snap.pool.workers if snap.pool is not None else 0
 
     def prepare_outcome_model(self) -> None:
         """Start preparing the served corpus's outcome model in the background (``leian serve`` at start-up)."""
@@ -124,18 +150,15 @@ class Service:
     # --- domain operations (called from worker threads) ----------------------------------------------------
     def search(
         self, user: User, text: str, k: int, charges: list[str], filters: SearchFilters, action: str = "search"
-    ) -> dict[str, Any]:
+    ) -> SearchAnswer:
         """Search, mask the passages for the user's role and log it (as ``action``: search or export)."""
         if k > self.settings.max_k:
             raise InputError(f"k 不能超过 {self.settings.max_k} k may be at most {self.settings.max_k}")
-        options = MASKING[user.role]
+        job = SearchJob(text, k, tuple(charges), filters, MASKING[user.role])
         with self.snapshot() as snap:
-            result = snap.searcher.search(Query(text, tuple(charges), filters), k=k, explain=True)
-            out = result.to_dict()
-            for hit in out["hits"]:
-                doc = result.documents.get(hit["id"])
-                if doc is not None:
-                    _mask_hit(hit, snap.person_names(doc, options.mask_officials), options)
+            answer = snap.pool.search(job) if snap.pool is not None else None
+            if answer is None:  # no workers, or the one that had the job died
+                answer = masked_search(snap.searcher, snap.masks, job)
         self.audit.append(
             user.name,
             user.role.value,
@@ -146,10 +169,10 @@ class Service:
                 "k": k,
                 "charges": charges,
                 "filters": {k_: v for k_, v in filters.__dict__.items() if v not in ((), "", True)},
-                "returned": [h["id"] for h in out["hits"]],
+                "returned": list(answer.hit_ids),
             },
         )
-        return out
+        return answer
 
     def case(self, user: User, case_id: str) -> dict[str, Any]:
         """A stored judgment masked for the user's role; the view is logged (failed look-ups too)."""
@@ -157,13 +180,13 @@ class Service:
         try:
             with self.snapshot() as snap:
                 doc = snap.index.get(case_id)
-                names = snap.person_names(doc, options.mask_officials)
+                mask = snap.masks.get(doc, options)
         except Exception:
             self.audit.append(user.name, user.role.value, "case.view", case_id[:200], outcome="not_found")
             raise
         masked = {
             "id": doc.id,
-            "title": pseudonymise(doc.title, names, options),
+            "title": mask(doc.title),
             "doc_type": doc.doc_type,
             "domain": doc.domain,
             "authority": doc.authority,
@@ -178,17 +201,17 @@ class Service:
             "charges": doc.charges,
             "articles": doc.articles,
             "circumstances": doc.circumstances,
-            "holding": pseudonymise(doc.holding, names, options),
-            "sections": {key: pseudonymise(value, names, options) for key, value in doc.sections.items()},
-            "text": pseudonymise(doc.text, names, options),
+            "holding": mask(doc.holding),
+            "sections": {key: mask(value) for key, value in doc.sections.items()},
+            "text": mask(doc.text),
             "masking": {
                 "role": user.role.value,
                 "keep_surname": options.keep_surname,
                 "mask_officials": options.mask_officials,
-                "masked_names": len(names),
+                "masked_names": len(mask.names),
             },
         }
-        self.audit.append(user.name, user.role.value, "case.view", doc.id, details={"masked_names": len(names)})
+        self.audit.append(user.name, user.role.value, "case.view", doc.id, details={"masked_names": len(mask.names)})
         return masked
 
     def close(self) -> None:
@@ -198,7 +221,7 @@ class Service:
             self._current.retired = True
             close = self._current.users == 0
         if close:
-            self._current.index.close()
+            self._current.close()
         self.users.close()
         self.audit.close()
 
@@ -266,22 +289,3 @@ class Service:
         counts = summarise(self.audit.entries(), days, datetime.now(UTC).date())
         self.audit.append(user.name, user.role.value, "audit_log.summary", details={"ok": check.ok, "days": days})
         return {"ok": check.ok, "entries": check.entries, "head": check.head, "problems": check.problems, **counts}
-
-
-def _mask_hit(hit: dict[str, Any], names: list[str], options: PseudonymiseOptions) -> None:
-    """Pseudonymise the title and every passage of one hit's explanation in place (``names``: the case's)."""
-    if not names:
-        return
-    hit["title"] = pseudonymise(hit.get("title", ""), names, options)
-    explanation = hit.get("explanation")
-    if not explanation:
-        return
-    for part in ("basic_facts", "dispute_focus"):
-        section = explanation[part]
-        section["passage"] = pseudonymise(section["passage"], names, options)
-        section["highlights"] = [t for t in section["highlights"] if t in section["passage"]]
-    shared = explanation["basic_facts"]["shared_terms"]
-    explanation["basic_facts"]["shared_terms"] = [t for t in shared if not any(n in t for n in names)]
-    law = explanation["legal_application"]
-    law["holding"] = pseudonymise(law["holding"], names, options)
-    explanation["summary"] = pseudonymise(explanation["summary"], names, options)

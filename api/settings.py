@@ -6,6 +6,7 @@ The secret key keys the token hashes (HMAC-SHA256), so ``leian serve`` and ``lei
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -34,6 +35,12 @@ class ServiceSettings(Settings):
     max_request_bytes: int = Field(1_000_000, ge=1_024, description="larger request bodies get 413")
     request_timeout_s: float = Field(30.0, gt=0, description="searches and case views slower than this get 504")
     max_k: int = Field(50, ge=1, le=500, description="the most cases one search may return")
+    search_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=0,
+        le=64,
+        description="search processes `leian serve` starts (default: one per core; 0: search in the service process)",
+    )
     ingest_roots: list[Path] = Field(
         default_factory=list, description="server folders admins may ingest from (default: LEIAN_DATA)"
     )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corpus.model import Judgment
 
-__all__ = ["PseudonymiseOptions", "find_person_names", "pseudonymise"]
+__all__ = ["Masker", "PseudonymiseOptions", "find_person_names", "pseudonymise"]
 
 _COMPOUND_SURNAMES = (
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "端木",
@@ -65,8 +66,12 @@ def find_person_names(text: str, *, officials: bool = False) -> list[str]:
     roles = _PARTY_ROLES + ("|" + _OFFICIAL_ROLES if officials else "")
     rx = re.compile(rf"(?:{roles})(?:[（(][^）)]{{0,12}}[)）])?{_NAME}{_FOLLOW}")
     found: dict[str, None] = {}
+    seen: set[str] = set()  # a party is named dozens of times: judge each candidate once
     for m in rx.finditer(text):
         name = m.group(1)
+        if name in seen:
+            continue
+        seen.add(name)
         if len(name) < 2 or _NOT_NAME_RE.search(name):
             continue
         if name[:2] not in _COMPOUND_SURNAMES and name[0] not in _SURNAMES:
@@ -77,21 +82,72 @@ def find_person_names(text: str, *, officials: bool = False) -> list[str]:
 
 
 def _masks(names: list[str], keep_surname: bool, text: str) -> dict[str, str]:
-    # Masks already in the text (李某甲 in LeCaRD) stay distinct from the new ones.
-    taken = set(re.findall(rf"[\u4e00-\u9fff]{{0,2}}某[{_ORDINALS}]?", text))
+    # A mask already in the text (李某甲 in LeCaRD), even inside a longer one, is not given to anyone else.
     by_surname: dict[str, list[str]] = {}
     for name in names:
         by_surname.setdefault(_surname(name) if keep_surname else "", []).append(name)
     out: dict[str, str] = {}
     for surname, group in by_surname.items():
-        if keep_surname and len(group) == 1 and f"{surname}某" not in taken:
+        if keep_surname and len(group) == 1 and f"{surname}某" not in text:
             out[group[0]] = f"{surname}某"
             continue
         candidates = (f"{surname}某{o}" for o in _SUFFIXES)
-        free = (c for c in candidates if c not in taken)
+        free = (c for c in candidates if c not in text)
         for name in group:
             out[name] = next(free)
     return out
+
+
+class Masker:
+    """One judgment's masks, made once from its whole text and applied to any passage of it.
+
+    A search passage, the holding and the case view then show the same 李某甲 for the same person, and a caller
+    masking many passages of one case (a page of search results) builds the name pattern once.
+    """
+
+    def __init__(self, text: str, names: Sequence[str], options: PseudonymiseOptions | None = None) -> None:
+        self.names = [n for n in names if n]
+        self._masks = _masks(self.names, (options or PseudonymiseOptions()).keep_surname, text) if self.names else {}
+
+    def _occurrences(self, text: str) -> list[tuple[int, str]]:
+        """Where names occur, left to right, the longest at each place, none overlapping: what a regex of the
+        names would find, without compiling one per case (it costs more than masking a page of results)."""
+        found = []
+        for name in self._masks:
+            at = text.find(name)
+            while at >= 0:
+                found.append((at, -len(name), name))
+                at = text.find(name, at + 1)
+        found.sort()
+        out, end = [], 0
+        for at, _, name in found:
+            if at >= end:
+                out.append((at, name))
+                end = at + len(name)
+        return out
+
+    def __call__(self, text: str) -> str:
+        """``text`` with every found name replaced, except inside court, procuratorate and place names."""
+        occurrences = self._occurrences(text)
+        if not occurrences:  # most passages name no one: skip looking for courts and places
+            return text
+        names = self.names
+        protected = [
+            (m.start(), m.end()) for m in _PROTECT_RE.finditer(text) if not any(n in m.group(0) for n in names)
+        ]
+        out: list[str] = []
+        last = 0
+        j = 0
+        for at, name in occurrences:
+            while j < len(protected) and protected[j][1] <= at:
+                j += 1
+            if j < len(protected) and protected[j][0] <= at < protected[j][1]:
+                continue
+            out.append(text[last:at])
+            out.append(self._masks[name])
+            last = at + len(name)
+        out.append(text[last:])
+        return "".join(out)
 
 
 def pseudonymise(
@@ -107,22 +163,4 @@ def pseudonymise(
     text = judgment_or_text.text if isinstance(judgment_or_text, Judgment) else judgment_or_text
     if names is None:
         names = find_person_names(text, officials=options.mask_officials)
-    names = [n for n in names if n]
-    if not names:
-        return text
-    masks = _masks(names, options.keep_surname, text)
-    protected = [(m.start(), m.end()) for m in _PROTECT_RE.finditer(text) if not any(n in m.group(0) for n in names)]
-    rx = re.compile("|".join(re.escape(n) for n in sorted(masks, key=len, reverse=True)))
-    out: list[str] = []
-    last = 0
-    j = 0
-    for m in rx.finditer(text):
-        while j < len(protected) and protected[j][1] <= m.start():
-            j += 1
-        if j < len(protected) and protected[j][0] <= m.start() < protected[j][1]:
-            continue
-        out.append(text[last : m.start()])
-        out.append(masks[m.group(0)])
-        last = m.end()
-    out.append(text[last:])
-    return "".join(out)
+    return Masker(text, names, options)(text)

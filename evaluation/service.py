@@ -26,8 +26,10 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from http.client import HTTPConnection, HTTPException
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -188,18 +190,26 @@ def load_test(
     result = LoadResult()
     lock = threading.Lock()
     start = threading.Barrier(clients)
+    address = urlsplit(url)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def client(n: int) -> None:
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
-            start.wait()
+        # One keep-alive HTTP/1.1 connection per client, from the standard library: the clients share the server's
+        # two cores, and a heavier client library would take a third of them (measured: 9.6 ms CPU per request).
+        http = HTTPConnection(address.hostname, address.port, timeout=120)
+        start.wait()
+        try:
             for i in range(requests_per_client):
-                query = queries[(n * requests_per_client + i) % len(queries)]
+                body = json.dumps({"text": queries[(n * requests_per_client + i) % len(queries)], "k": k})
                 began = time.perf_counter()
                 try:
-                    response = http.post("/api/search", json={"text": query, "k": k})
-                    ok = response.status_code == 200 and bool(response.json()["hits"])
-                    error = "" if ok else f"{response.status_code}: {response.text[:200]}"
-                except httpx.HTTPError as exc:
+                    http.request("POST", "/api/search", body.encode("utf-8"), headers)
+                    response = http.getresponse()
+                    data = response.read()
+                    ok = response.status == 200 and bool(json.loads(data)["hits"])
+                    error = "" if ok else f"{response.status}: {data[:200].decode('utf-8', 'replace')}"
+                except (OSError, HTTPException) as exc:
+                    http.close()  # reconnects on the next request
                     error = f"{type(exc).__name__}: {exc}"
                 elapsed = (time.perf_counter() - began) * 1000
                 with lock:
@@ -207,6 +217,8 @@ def load_test(
                         result.errors.append(error)
                     else:
                         result.latencies_ms.append(elapsed)
+        finally:
+            http.close()
 
     began = time.perf_counter()
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]

@@ -19,7 +19,7 @@ from scipy import sparse
 
 from indexing.backends import Candidates
 from indexing.generations import current_generation, write_generation
-from indexing.hits import Hit
+from indexing.hits import Hit, ranked_hits
 
 __all__ = ["BM25Index"]
 
@@ -148,16 +148,7 @@ class BM25Index:
             rows = np.flatnonzero(self._live & (scores > 0))
         if rows.size == 0:
             return []
-        sub = scores[rows]
-        if rows.size > k:
-            top = np.argpartition(-sub, k - 1)[:k]
-            # include every row tied with the k-th score so the id tie-break is exact
-            kth = sub[top].min()
-            top = np.flatnonzero(sub >= kth)
-        else:
-            top = np.arange(rows.size)
-        hits = sorted(((self._ids[rows[i]], float(sub[i])) for i in top), key=lambda h: (-h[1], h[0]))
-        return [Hit(d, s) for d, s in hits[:k]]
+        return ranked_hits(self._ids, rows, scores[rows], k)
 
     def _save(self) -> None:
         assert self.directory is not None

@@ -17,7 +17,7 @@ import numpy as np
 
 from indexing.backends import Candidates
 from indexing.generations import current_generation, write_generation
-from indexing.hits import Hit
+from indexing.hits import Hit, ranked_hits
 
 __all__ = ["FaissIndex"]
 
@@ -75,13 +75,13 @@ class FaissIndex:
             n = min(len(self._ids), k + 16)
             scores, rows = self._index().search(vectors[free], n)
             for qi, srow, rrow in zip(free, scores, rows, strict=True):
-                results[qi] = _top([(self._ids[r], float(s)) for s, r in zip(srow, rrow, strict=True) if r >= 0], k)
+                found = rrow >= 0
+                results[qi] = ranked_hits(self._ids, rrow[found], srow[found], k)
         for qi in range(len(vectors)):
             if results[qi] is None:
                 assert candidates is not None
                 rows_ = np.fromiter((self._row[d] for d in candidates[qi] or () if d in self._row), dtype=np.int64)
-                sims = self._vectors[rows_] @ vectors[qi]
-                results[qi] = _top([(self._ids[r], float(s)) for r, s in zip(rows_, sims, strict=True)], k)
+                results[qi] = ranked_hits(self._ids, rows_, self._vectors[rows_] @ vectors[qi], k)
         return [r or [] for r in results]
 
     def search(self, vector: np.ndarray, k: int, candidates: Collection[str] | None = None) -> list[Hit]:
@@ -133,7 +133,3 @@ class FaissIndex:
             .reshape(self._faiss.ntotal, self.dim)
             .copy()
         )
-
-
-def _top(pairs: list[tuple[str, float]], k: int) -> list[Hit]:
-    return [Hit(d, s) for d, s in sorted(pairs, key=lambda p: (-p[1], p[0]))[:k]]

@@ -104,7 +104,10 @@ class LeianIndex:
         settings: Settings | None = None,
         tokenizer: Tokenizer | None = None,
         encoder: Encoder | None = None,
+        recover: bool = True,
     ) -> None:
+        """Open ``directory`` (``create`` it when missing); ``recover=False`` opens a read-only view for a process
+        that does not own the directory (a search worker), which must not replay what an interrupted run left."""
         self.settings = settings or get_settings()
         self.directory = Path(directory)
         self.tokenizer = tokenizer or get_tokenizer()
@@ -150,7 +153,8 @@ class LeianIndex:
         self.store, self.lexical, self.dense = self._open_backends()
         self._charge_model: Any = None
         self._profiles: tuple[dict[str, int], np.ndarray] | None = None
-        self.recover()
+        if recover:
+            self.recover()
 
     # --- backends ------------------------------------------------------------------------------------
     def _open_backends(self) -> tuple[DocumentStore, LexicalIndex, DenseIndex]:

@@ -9,6 +9,7 @@ charge names would be useless on exactly the queries it is for. Trained at inges
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -75,11 +76,21 @@ class ChargeModel:
 
     def _scores(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
         assert self._vec is not None and self._weights is not None and self._bias is not None
-        x = self._vec.transform([self._clean(t) for t in tokens]).tocsr()
-        margins = np.empty((x.shape[0], len(self._labels)), dtype=np.float32)
-        for i in range(x.shape[0]):  # only the rows of the document's own features are read
-            lo, hi = x.indptr[i], x.indptr[i + 1]
-            margins[i] = x.data[lo:hi].astype(np.float32) @ self._weights[x.indices[lo:hi]] + self._bias
+        # The fitted vectoriser's own vocabulary and idf, applied directly: ``TfidfVectorizer.transform`` spends
+        # more time validating one query than scoring it. Sublinear tf, idf, l2 norm — as in fitting.
+        vocabulary, idf = self._vec.vocabulary_, self._vec.idf_
+        margins = np.empty((len(tokens), len(self._labels)), dtype=np.float32)
+        for i, doc in enumerate(tokens):  # only the rows of the document's own features are read
+            counts = Counter(j for t in self._clean(doc) if (j := vocabulary.get(t)) is not None)
+            cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            order = np.argsort(cols)
+            cols = cols[order]
+            values = np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[order]) + 1.0
+            values *= idf[cols]
+            norm = np.sqrt(values @ values)
+            if norm > 0:
+                values /= norm
+            margins[i] = values.astype(np.float32) @ self._weights[cols] + self._bias
         return 1.0 / (1.0 + np.exp(-_SLOPE * margins))
 
     def predict(self, tokens: Sequence[Sequence[str]]) -> list[dict[str, float]]:

@@ -9,8 +9,9 @@ circumstances — and each returned case carries an explanation (:mod:`retrieval
 
 from __future__ import annotations
 
+import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,8 @@ MAX_QUERY_CHARS = 20_000
 FIRST_STAGE = 300
 #: Neighbours whose charges vote in the inferred charge distribution.
 CHARGE_NEIGHBOURS = 30
+#: Judgments a searcher keeps decoded for explanations: the same cases come back in many searches.
+DOCUMENT_CACHE = 2_000
 
 
 @dataclass(frozen=True)
@@ -109,12 +112,33 @@ class Searcher:
     def __init__(self, index: LeianIndex, weights: FusionWeights | None = None) -> None:
         self.index = index
         self.weights = weights or FusionWeights()
+        self._lock = threading.Lock()  # searches run concurrently in the service's threads
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the in-memory elements after documents were added or deleted."""
+        """Reload the in-memory elements (and forget cached judgments) after documents were added or deleted."""
+        self._documents: OrderedDict[str, Judgment] = OrderedDict()
         self._elements = self.index.catalog.elements()
         self._matrices = ElementMatrices(self._elements)
+        profile_row, self._profiles = self.index.profiles
+        # each element row's charge-profile row (-1: none), so candidates are looked up as arrays, not ids
+        self._profile_rows = np.fromiter((profile_row.get(i, -1) for i in self._matrices.ids), dtype=np.int64)
+
+    def documents(self, ids: Sequence[str]) -> list[Judgment | None]:
+        """The stored judgments of ``ids`` (None for an unknown id); recently read ones come from memory."""
+        with self._lock:
+            found = {i: self._documents[i] for i in ids if i in self._documents}
+            for doc_id in found:
+                self._documents.move_to_end(doc_id)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            read = {i: d for i, d in zip(missing, self.index.store.get(missing), strict=True) if d is not None}
+            found.update(read)
+            with self._lock:
+                self._documents.update(read)
+                while len(self._documents) > DOCUMENT_CACHE:
+                    self._documents.popitem(last=False)
+        return [found.get(i) for i in ids]
 
     def search(self, query: Query | str, k: int = 10, explain: bool = True) -> SearchResult:
         """The ``k`` most similar cases to ``query``."""
@@ -174,7 +198,7 @@ class Searcher:
             candidates,
             lexical=np.array([lexical_scores.get(c, 0.0) for c in candidates]),
             dense=np.array([dense_scores.get(c, 0.0) for c in candidates]),
-            profile=self._profile_similarity(query_profile, candidates),
+            profile=self._profile_similarity(query_profile, rows),
             charges=self._matrices.charge_agreement(rows, charges),
             articles=self._matrices.overlap("articles", rows, parsed.articles),
             circumstances=self._matrices.overlap("circumstances", rows, parsed.circumstances),
@@ -201,25 +225,23 @@ class Searcher:
             )
         documents: dict[str, Judgment] = {}
         if explain and hits:
-            docs = self.index.store.get([h.id for h in hits])
+            docs = self.documents([h.id for h in hits])
             idf = self.index.lexical.idf(unique_terms)
             ranked = rank_terms(unique_terms, idf)
             for hit, doc in zip(hits, docs, strict=True):
                 if doc is not None:
-                    hit.explanation = explain_hit(parsed, ranked, doc, charges, idf)
+                    hit.explanation = explain_hit(parsed, ranked, doc, charges)
                     documents[doc.id] = doc
         return SearchResult(query.id, hits, analysis, (time.perf_counter() - started) * 1000, documents)
 
-    def _profile_similarity(self, query_profile: np.ndarray, candidates: Sequence[str]) -> np.ndarray:
-        """Cosine between the query's charge profile and each candidate's (0 without a charge model)."""
-        out = np.zeros(len(candidates))
-        rows, matrix = self.index.profiles
-        if not rows or query_profile.shape[0] != matrix.shape[1]:
+    def _profile_similarity(self, query_profile: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Cosine between the query's charge profile and each candidate's, by element row (0 without a profile)."""
+        out = np.zeros(len(rows))
+        if not len(self._profile_rows) or not len(self._profiles) or query_profile.shape[0] != self._profiles.shape[1]:
             return out
-        known = [(n, rows[c]) for n, c in enumerate(candidates) if c in rows]
-        if known:
-            at, profile_rows = zip(*known, strict=True)
-            out[list(at)] = matrix[list(profile_rows)] @ query_profile
+        profile_rows = np.where(rows >= 0, self._profile_rows[rows], -1)
+        known = profile_rows >= 0
+        out[known] = self._profiles[profile_rows[known]] @ query_profile
         return out
 
     def _allowed(self, query: Query) -> set[str] | None:

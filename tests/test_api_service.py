@@ -66,7 +66,9 @@ def server(
 
 def test_the_issue_check(server: ServerProcess, env: dict[str, str]) -> None:
     token = add_user(server.index_dir, "check-judge", "judge", env)
-    assert httpx.get(f"{server.url}/health").status_code == 200
+    health = httpx.get(f"{server.url}/health")
+    assert health.status_code == 200
+    assert health.json()["search_workers"] >= 1  # searches run in worker processes, one per core
     assert httpx.post(f"{server.url}/api/search", json={"text": QUERY}).status_code == 401
     r = httpx.post(
         f"{server.url}/api/search", json={"text": QUERY}, headers={"Authorization": f"Bearer {token}"}, timeout=60

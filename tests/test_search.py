@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from corpus.model import Judgment
 from indexing.backends import SearchFilters
 from indexing.index import LeianIndex
 from leian.errors import InputError, NotFoundError
+from retrieval.explain import explain_hit, rank_terms
 from retrieval.searcher import MAX_QUERY_CHARS, Query, Searcher
 
 DRUNK = "被告人酒后驾驶小型轿车在道路上行驶，被执勤民警查获，经鉴定其血液中乙醇含量为185毫克/100毫升，到案后如实供述。"
@@ -35,6 +38,48 @@ def test_drunk_driving_finds_drunk_driving_cases_with_reasons(searcher: Searcher
     assert "危险驾驶" in top["legal_application"]["same_charges"]
     assert top["basic_facts"]["passage"] and top["basic_facts"]["highlights"]
     assert "罪名/案由相同" in top["summary"]
+
+
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+_DISPUTE_CUES = re.compile(r"辩护人|辩称|辩解|提出|争议|焦点|上诉|抗诉|意见")
+
+
+def _plain_passage(
+    text: str, terms: list[str], idf: dict[str, float], cue: re.Pattern[str] | None = None
+) -> tuple[str, list[str]]:
+    """An explanation's passage read plainly: the first sentence with the highest idf of the terms in it."""
+    best, best_score, best_terms = "", 0.0, []
+    for match in _SENTENCE.finditer(text):
+        sentence, found = match.group().strip(), [t for t in terms if t and t in match.group()]
+        score = sum(idf.get(t, 1.0) for t in found)
+        if len(sentence) >= 6 and (cue is None or cue.search(sentence)) and score > best_score:
+            best, best_score, best_terms = sentence, score, found
+    if len(best) > 160:
+        start = max(0, min(best.find(t) for t in best_terms) - 30)
+        best = ("…" if start else "") + best[start : start + 160] + "…"
+    return best, [t for t in best_terms if t in best]
+
+
+def test_explanations_match_a_plain_reading_of_the_texts(
+    searcher: Searcher, small_index: LeianIndex, data_dir: Path
+) -> None:
+    rows = (data_dir / "cjrc" / "facts.jsonl").read_text(encoding="utf-8").splitlines()[:3]
+    for text in [DRUNK, LOAN, *(json.loads(row)["fact"] for row in rows)]:
+        terms = list(dict.fromkeys(small_index.tokenizer.tokenize(text)))
+        idf = small_index.lexical.idf(terms)
+        rarest_first = sorted(terms, key=lambda t: -idf.get(t, 0.0))
+        ranked = rank_terms(terms, idf)
+        hits = searcher.search(text, k=10, explain=False).hits
+        for doc in filter(None, small_index.store.get([h.id for h in hits])):
+            facts = doc.facts
+            shared = [t for t in rarest_first if len(t) > 1 and idf.get(t, 0.0) >= 1.0 and t in facts][:12]
+            explanation = explain_hit(Judgment(id="query", text=text), ranked, doc, {})
+            basic, dispute = explanation["basic_facts"], explanation["dispute_focus"]
+            assert basic["shared_terms"] == shared
+            assert (basic["passage"], basic["highlights"]) == _plain_passage(facts, shared, idf)
+            reasoning = doc.sections.get("reasoning", "")
+            expected = _plain_passage(reasoning, shared or rarest_first[:20], idf, _DISPUTE_CUES)
+            assert (dispute["passage"], dispute["highlights"]) == expected
 
 
 def test_civil_facts_find_the_same_cause_of_action(searcher: Searcher, data_dir: Path) -> None:

@@ -16,12 +16,13 @@ router = APIRouter(tags=["health"])
 @router.get("/health", response_model=Health, summary="服务状态 health")
 def health(service: ServiceDep) -> Health:
     """The service is up and its index is open; ``ingesting`` says whether an ingestion is running and
-    ``outcome_model`` whether expected outcomes can be answered yet."""
+    ``outcome_model`` whether expected outcomes can be answered yet; ``search_workers`` how many processes search."""
     return Health(
         status="ok",
         documents=service.documents(),
         ingesting=service.ingestion.running,
         outcome_model=service.outcome_model_state(),
+        search_workers=service.search_workers(),
         version=__version__,
         environment=service.settings.environment,
     )

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
         log.warning("serving %s in development mode: set LEIAN_ENVIRONMENT=production and a secret key", args.host)
     index = LeianIndex(settings.index_dir(args.index), backend=args.backend, es_url=args.es_url, settings=settings)
     app = create_app(settings, index)
+    app.state.service.start_search_workers()  # before listening: a worker opens the index in a few seconds
     app.state.service.prepare_outcome_model()  # trained in the background while the first searches are answered
     uvicorn.run(
         app,
