@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from corpus.model import Judgment
-from corpus.pseudonymise import Masker, PseudonymiseOptions, find_person_names
+from corpus.pseudonymise import Masker, PseudonymiseOptions, person_names
 from indexing.backends import SearchFilters
 from retrieval.searcher import Query, Searcher
 
@@ -61,7 +61,7 @@ class CaseMasks:
         key = (doc.id, options)
         masker = self._maskers.get(key)
         if masker is None:
-            masker = Masker(doc.text, find_person_names(doc.text, officials=options.mask_officials), options)
+            masker = Masker(doc.text, person_names(doc, officials=options.mask_officials), options)
             with self._lock:
                 if len(self._maskers) >= _CACHE:
                     self._maskers.clear()

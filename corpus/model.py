@@ -82,6 +82,9 @@ class Judgment:
     outcomes: list[Outcome] = field(default_factory=list)
     holding: str = ""  # 裁判要点 of an authoritative case, or the core of 本院认为
     effective: bool = True  # 生效: first-instance judgments in the corpus are taken as effective unless known otherwise
+    #: Names of parties, victims and witnesses, found when the judgment was indexed so that masking a search result
+    #: does not read the whole text again; None for free text and for judgments stored before they were recorded.
+    persons: list[str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

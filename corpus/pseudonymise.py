@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from corpus.model import Judgment
 
-__all__ = ["Masker", "PseudonymiseOptions", "find_person_names", "pseudonymise"]
+__all__ = ["Masker", "PseudonymiseOptions", "find_person_names", "person_names", "pseudonymise"]
 
 _COMPOUND_SURNAMES = (
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "端木",
@@ -79,6 +79,13 @@ def find_person_names(text: str, *, officials: bool = False) -> list[str]:
         found.setdefault(name, None)
     # 郭治鑫参(与) is 郭治鑫 followed by a verb: drop a candidate that extends another one.
     return [n for n in found if not any(o != n and n.startswith(o) for o in found)]
+
+
+def person_names(doc: Judgment, *, officials: bool = False) -> list[str]:
+    """The names to mask in ``doc``: those recorded when it was indexed, else (and for officials) found now."""
+    if doc.persons is not None and not officials:
+        return list(doc.persons)
+    return find_person_names(doc.text, officials=officials)
 
 
 def _masks(names: list[str], keep_surname: bool, text: str) -> dict[str, str]:
@@ -160,7 +167,12 @@ def pseudonymise(
     and place names (宜丰县, 江西省宜春市中级人民法院), which are never changed.
     """
     options = options or PseudonymiseOptions()
-    text = judgment_or_text.text if isinstance(judgment_or_text, Judgment) else judgment_or_text
-    if names is None:
-        names = find_person_names(text, officials=options.mask_officials)
+    if isinstance(judgment_or_text, Judgment):
+        text = judgment_or_text.text
+        if names is None:
+            names = person_names(judgment_or_text, officials=options.mask_officials)
+    else:
+        text = judgment_or_text
+        if names is None:
+            names = find_person_names(text, officials=options.mask_officials)
     return Masker(text, names, options)(text)

@@ -30,8 +30,8 @@ def top_k(scores: dict[str, float], k: int) -> list[Hit]:
 def ranked_hits(ids: Sequence[str], rows: np.ndarray, scores: np.ndarray, k: int) -> list[Hit]:
     """The ``k`` best ``(ids[rows[i]], scores[i])`` in the canonical (-score, id) order.
 
-    Only the best ``k`` and the rows tied with the k-th score are sorted in Python, so the id tie-break
-    stays exact while a long candidate list costs one partition.
+    A long candidate list costs one partition and the best ``k`` one numpy sort; only when scores are equal do
+    they go through Python's sort, which breaks the tie by id exactly.
     """
     if k <= 0 or not len(rows):
         return []
@@ -39,5 +39,9 @@ def ranked_hits(ids: Sequence[str], rows: np.ndarray, scores: np.ndarray, k: int
         kth = np.partition(scores, len(scores) - k)[len(scores) - k]
         keep = np.flatnonzero(scores >= kth)
         rows, scores = rows[keep], scores[keep]
-    pairs = sorted(zip((-scores).tolist(), [ids[r] for r in rows.tolist()], strict=True))[:k]
-    return [Hit(d, -s) for s, d in pairs]
+    order = np.argsort(-scores, kind="stable")
+    if (scores[order[1:]] == scores[order[:-1]]).any():  # equal scores: only Python's sort breaks ties by id
+        pairs = sorted(zip((-scores).tolist(), [ids[r] for r in rows.tolist()], strict=True))[:k]
+        return [Hit(d, -s) for s, d in pairs]
+    top = order[:k]
+    return list(map(Hit._make, zip([ids[r] for r in rows[top].tolist()], scores[top].tolist(), strict=True)))

@@ -22,6 +22,7 @@ from pathlib import Path
 from corpus.findings import findings_span
 from corpus.model import Judgment, RawRecord
 from corpus.parse import parse_record
+from corpus.pseudonymise import find_person_names
 from corpus.readers import ReadProblem, read_records
 from indexing.catalog import CatalogEntry
 from indexing.index import LeianIndex
@@ -99,6 +100,7 @@ def compact_elements(doc: Judgment) -> dict[str, object]:
 def prepare(raw: RawRecord) -> Prepared:
     """Parse and tokenise one record (runs in worker processes)."""
     doc = parse_record(raw)
+    doc.persons = find_person_names(doc.text)
     facts = doc.facts
     start, end = findings_span(facts)
     tok = get_tokenizer()

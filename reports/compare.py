@@ -15,7 +15,7 @@ from typing import Any
 
 from corpus.model import Judgment
 from corpus.parse import core_holding
-from corpus.pseudonymise import find_person_names, pseudonymise
+from corpus.pseudonymise import person_names, pseudonymise
 from indexing.tokenizer import Tokenizer
 from reports.authority import kind_of
 from reports.model import Decision
@@ -47,7 +47,7 @@ class PendingView:
 
 def display_names(doc: Judgment) -> list[str]:
     """The person names of ``doc`` to mask in everything the report shows of it."""
-    return find_person_names(doc.text)
+    return person_names(doc)
 
 
 def holding_of(doc: Judgment, names: Sequence[str]) -> tuple[str, str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import islice
 
 from corpus.model import RawRecord
-from corpus.parse import parse_record
-from corpus.pseudonymise import PseudonymiseOptions, find_person_names, pseudonymise
+from corpus.parse import parse_record, parse_text
+from corpus.pseudonymise import PseudonymiseOptions, find_person_names, person_names, pseudonymise
 from corpus.readers import read_records
 from leian.settings import get_settings
 
@@ -36,3 +37,12 @@ def test_explicit_names_and_officials() -> None:
     assert pseudonymise(text) == "审判长刘洋 被告人赵某犯盗窃罪。"
     assert pseudonymise(text, options=PseudonymiseOptions(mask_officials=True)) == "审判长刘某 被告人赵某犯盗窃罪。"
     assert pseudonymise("甲公司诉王五", names=["王五"]) == "甲公司诉王某"
+
+
+def test_recorded_names_are_used_and_missing_ones_found() -> None:
+    found = parse_text("被告人张三犯盗窃罪，证人李四证实，审判员王五。")
+    assert found.persons is None and person_names(found) == ["张三", "李四"]
+    recorded = replace(found, persons=["张三"])  # as indexed: what was recorded is what is masked
+    assert pseudonymise(recorded) == "被告人张某犯盗窃罪，证人李四证实，审判员王五。"
+    # officials are never recorded: masking them reads the text
+    assert person_names(recorded, officials=True) == ["张三", "李四", "王五"]

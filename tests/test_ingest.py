@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.pseudonymise import find_person_names
 from indexing.index import LeianIndex
 from indexing.pipeline import IngestSummary, ingest
 from leian.errors import IndexStateError, NotFoundError
@@ -32,6 +33,9 @@ def test_small_index_holds_every_readable_record(small_index_build: tuple[Path, 
     assert len(stored) == summary.stored == index.manifest.documents
     assert {"10893", "spc-guiding-1", "cjrc-civil-1", "cjrc-criminal-501"} <= stored
     assert index.manifest.corpus_checksum == index.catalog.corpus_checksum()
+    # the names to mask are recorded with each judgment, so searches need not read its text for them again
+    first = index.get("10893")
+    assert first.persons == find_person_names(first.text) and "吴必定" in first.persons
     index.close()
 
 

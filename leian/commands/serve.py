@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 
 from api.settings import load_service_settings
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     app = create_app(settings, index)
     app.state.service.start_search_workers()  # before listening: a worker opens the index in a few seconds
     app.state.service.prepare_outcome_model()  # trained in the background while the first searches are answered
+    gc.freeze()  # what start-up loaded lives as long as the server: no collection needs to walk it again
     uvicorn.run(
         app,
         host=args.host,
