@@ -19,7 +19,7 @@ from retrieval.searcher import Query, Searcher
 
 __all__ = ["CaseMasks", "SearchAnswer", "SearchJob", "mask_hit", "masked_search"]
 
-#: Cached (case, masking) pairs of one served snapshot; a few KB each.
+#: Cached (case, masking) pairs of one served snapshot; a few hundred bytes each.
 _CACHE = 20_000
 
 
@@ -50,7 +50,8 @@ class SearchAnswer:
 
 class CaseMasks:
     """The :class:`~corpus.pseudonymise.Masker` of each case per masking option, cached: the same cases come back in
-    many searches of a snapshot, and finding the names reads the whole judgment."""
+    many searches of a snapshot, and building one reads the whole judgment (for the masks already in it, and for
+    names not recorded when it was indexed)."""
 
     def __init__(self) -> None:
         self._maskers: dict[tuple[str, PseudonymiseOptions], Masker] = {}

@@ -473,6 +473,7 @@ def service_section(
     load_source: Path,
     kill_source: Path,
     *,
+    warm_up: Sequence[str] = QUERIES,
     kill_trials: int = 20,
     kill_slice: int = 700,
     fuzz_examples: int = 120,
@@ -481,10 +482,11 @@ def service_section(
 ) -> str:
     """Measure the service goals on a copy of ``index_dir`` and return the Markdown section.
 
-    ``queries`` are distinct fact paragraphs for the load test; ``load_source`` holds judgments the index lacks,
-    ingested through the API while the load test runs; ``kill_source`` (JSON lines, not in the index) is cut into
-    ``kill_trials`` slices of ``kill_slice`` records — more than one ingest batch each, so a kill can land between
-    batches as well as inside one.
+    ``queries`` are distinct fact paragraphs for the load test, measured after the server has answered
+    ``warm_up`` (other paragraphs: the latency of a server in use, not of its first minute); ``load_source``
+    holds judgments the index lacks, ingested through the API while the load test runs; ``kill_source`` (JSON
+    lines, not in the index) is cut into ``kill_trials`` slices of ``kill_slice`` records — more than one ingest
+    batch each, so a kill can land between batches as well as inside one.
     """
     with tempfile.TemporaryDirectory(prefix="leian-service-") as tmp:
         work = Path(tmp) / "index"
@@ -506,7 +508,7 @@ def service_section(
         per_client = max(1, len(queries) // 20)
         with ServerProcess(work, env) as server:
             server.wait_outcome_model()  # prepared in the background at start-up: not while latency is measured
-            load_test(server.url, judge, clients=4, requests_per_client=2)  # warm-up (the default queries)
+            load_test(server.url, judge, clients=20, requests_per_client=max(1, len(warm_up) // 20), queries=warm_up)
             idle = load_test(server.url, judge, clients=20, requests_per_client=per_client, queries=queries)
             headers = {"Authorization": f"Bearer {admin}"}
             job = httpx.post(
@@ -534,7 +536,8 @@ def service_section(
             "",
             "Measured by `evaluation.service.service_section` against `leian serve` on 127.0.0.1; server, ingestion",
             "and the 20 client threads share the machine's two cores. Each search sends a different CAIL2018 fact",
-            f"paragraph ({len(queries)} distinct queries, k = 10, explanations included); kill trials ingest"
+            f"paragraph ({len(queries)} distinct queries, k = 10, explanations included), after {len(warm_up)} other"
+            " paragraphs have warmed the server up; kill trials ingest"
             f" {kill_trials} slices of {kill_slice} recombined judgments (see the scale section) and are killed after"
             " a random delay once the first batch is being written.",
             "",
