@@ -1,8 +1,9 @@
 """Search worker processes: the same masked answers as searching in the service process, errors carried back,
-and a killed worker replaced without losing the search it had."""
+a killed worker replaced without losing the search it had, and free workers handed out first come, first served."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from api.masking import CaseMasks, SearchAnswer, SearchJob, masked_search
-from api.search_pool import SearchPool
+from api.search_pool import SearchPool, _IdleWorkers
 from corpus.pseudonymise import PseudonymiseOptions
 from indexing.backends import SearchFilters
 from indexing.index import LeianIndex
@@ -64,3 +65,22 @@ def test_a_killed_worker_is_replaced(pool: SearchPool) -> None:
     answer = pool.search(job)
     assert answer is not None and [h["id"] for h in answer.data()["hits"]] == list(answer.hit_ids)
     assert len(answer.hit_ids) == 3
+
+
+def test_free_workers_go_to_the_searches_that_waited_longest() -> None:
+    idle, got = _IdleWorkers(), {}
+    waiting = []
+    for n in range(5):  # five searches queue up, one after another
+        waiting.append(threading.Thread(target=lambda n=n: got.setdefault(n, idle.get(lambda: False))))
+        waiting[-1].start()
+        deadline = time.monotonic() + 10
+        while len(idle._waiting) < n + 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    workers = [object() for _ in range(5)]
+    for worker in workers:
+        idle.put(worker)  # type: ignore[arg-type]  # any object stands for a worker here
+    for thread in waiting:
+        thread.join(10)
+    assert [got[n] for n in range(5)] == workers
+    assert idle.get(lambda: True) is None and not idle._waiting  # a search that gives up leaves the line
