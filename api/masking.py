@@ -74,7 +74,7 @@ def mask_hit(hit: dict[str, Any], masker: Masker) -> None:
     """Mask the title and every passage of one search hit's explanation in place."""
     if not masker.names:
         return
-    hit["title"] = masker(hit.get("title", ""))
+    hit["title"] = masker.remembered(hit.get("title", ""))
     explanation = hit.get("explanation")
     if not explanation:
         return
@@ -85,7 +85,7 @@ def mask_hit(hit: dict[str, Any], masker: Masker) -> None:
     shared = explanation["basic_facts"]["shared_terms"]
     explanation["basic_facts"]["shared_terms"] = [t for t in shared if not any(n in t for n in masker.names)]
     law = explanation["legal_application"]
-    law["holding"] = masker(law["holding"])
+    law["holding"] = masker.remembered(law["holding"])
     explanation["summary"] = masker(explanation["summary"])
 
 

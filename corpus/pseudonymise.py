@@ -115,6 +115,15 @@ class Masker:
     def __init__(self, text: str, names: Sequence[str], options: PseudonymiseOptions | None = None) -> None:
         self.names = [n for n in names if n]
         self._masks = _masks(self.names, (options or PseudonymiseOptions()).keep_surname, text) if self.names else {}
+        self._remembered: dict[str, str] = {}
+
+    def remembered(self, text: str) -> str:
+        """``text`` masked once and then remembered: for the texts of the case that every search showing it
+        repeats (its title and holding), not for passages that change from search to search."""
+        masked = self._remembered.get(text)
+        if masked is None:
+            masked = self._remembered[text] = self(text)
+        return masked
 
     def _occurrences(self, text: str) -> list[tuple[int, str]]:
         """Where names occur, left to right, the longest at each place, none overlapping: what a regex of the

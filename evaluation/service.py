@@ -32,9 +32,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import psutil
 
 __all__ = [
     "HEAVY_PATHS",
+    "CpuUse",
     "FuzzResult",
     "KillTrial",
     "LoadResult",
@@ -163,6 +165,53 @@ class LoadResult:
         if len(self.latencies_ms) < 2:
             return self.median_ms
         return statistics.quantiles(self.latencies_ms, n=20)[-1]
+
+
+@dataclass(frozen=True)
+class CpuUse:
+    """CPU seconds used by the server process, its search workers and this process (the load test's clients), and
+    the host's CPU seconds: all and stolen by other virtual machines. Totals so far (:meth:`now`), or the
+    difference of two (``-``)."""
+
+    server: float
+    workers: float
+    clients: float
+    host: float
+    stolen: float
+
+    @classmethod
+    def now(cls, server_pid: int) -> CpuUse:
+        """The totals so far of ``leian serve`` running as ``server_pid``."""
+
+        def used(process: psutil.Process) -> float:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:  # a worker that ended meanwhile
+                return 0.0
+            return float(times.user + times.system)
+
+        server = psutil.Process(server_pid)
+        host = psutil.cpu_times()
+        guest = getattr(host, "guest", 0.0) + getattr(host, "guest_nice", 0.0)  # already counted in user time
+        return cls(
+            server=used(server),
+            workers=sum(used(child) for child in server.children(recursive=True)),
+            clients=time.process_time(),
+            host=sum(host) - guest,
+            stolen=getattr(host, "steal", 0.0),
+        )
+
+    def __sub__(self, earlier: CpuUse) -> CpuUse:
+        return CpuUse(*(a - b for a, b in zip(self.__dict__.values(), earlier.__dict__.values(), strict=True)))
+
+    def per_search(self, searches: int) -> str:
+        """Milliseconds of CPU per search by part, and the share of the host's time stolen."""
+        ms = {name: getattr(self, name) / max(searches, 1) * 1000 for name in ("server", "workers", "clients")}
+        stolen = self.stolen / max(self.host, 1e-9)
+        return (
+            f"server process {ms['server']:.1f} ms, search workers {ms['workers']:.1f} ms, client threads"
+            f" {ms['clients']:.1f} ms (host CPU time stolen by other machines: {stolen:.0%})"
+        )
 
 
 def fact_queries(path: Path, n: int) -> list[str]:
@@ -509,7 +558,9 @@ def service_section(
         with ServerProcess(work, env) as server:
             server.wait_outcome_model()  # prepared in the background at start-up: not while latency is measured
             load_test(server.url, judge, clients=20, requests_per_client=max(1, len(warm_up) // 20), queries=warm_up)
+            before = CpuUse.now(server.proc.pid)
             idle = load_test(server.url, judge, clients=20, requests_per_client=per_client, queries=queries)
+            cpu = CpuUse.now(server.proc.pid) - before
             headers = {"Authorization": f"Bearer {admin}"}
             job = httpx.post(
                 f"{server.url}/api/admin/ingest", json={"paths": [str(load_copy)]}, headers=headers, timeout=30
@@ -554,6 +605,12 @@ def service_section(
             f"| kill -9 during ingest: lost or corrupt documents | 0 over 20 trials | {lost} lost or changed,"
             f" {broken} inconsistent restarts over {len(trials)} trials ({during} killed while the ingestion ran);"
             f" final check: {'; '.join(final) or 'consistent'} |",
+            "",
+            f"During the first run the service answered {len(idle.latencies_ms) / idle.seconds:.0f} searches/s, using"
+            f" per search: {cpu.per_search(len(idle.latencies_ms))}. Twenty clients that each send their next search"
+            " as soon as the last is answered wait about 20 / throughput each (Little's law), so ≤ 150 ms needs"
+            " ≥ 133 searches/s: at most 15 ms of CPU per search, for server, workers and clients together, on two"
+            " cores.",
             "",
         ]
     )
