@@ -353,6 +353,7 @@ class _LegalApplication(BaseModel):
     case_charges: list[str]
     shared_articles: list[int]
     case_articles: list[int]
+    lending: list[str] = []  # private lending: which loan elements agree or differ
     holding: str
 
 
@@ -382,6 +383,15 @@ class SearchHitOut(BaseModel):
     explanation: Explanation | None = None
 
 
+class _ChargeRule(BaseModel):
+    """A legal distinction between neighbouring charges that shaped the inferred charges."""
+
+    id: str
+    charge: str
+    reason: str
+    source: str
+
+
 class _Analysis(BaseModel):
     charges: dict[str, float]
     charges_source: Literal["given", "draft", "inferred", "none"]
@@ -389,6 +399,7 @@ class _Analysis(BaseModel):
     circumstances: list[str]
     terms: int
     notes: list[str]
+    charge_rules: list[_ChargeRule] = []
 
 
 class SearchOut(BaseModel):

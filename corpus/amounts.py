@@ -28,10 +28,28 @@ def parse_amount(number: str, unit: str | None = None) -> float | None:
     return float(value)
 
 
+#: What a sum paid after the offence is called: compensation, fines, bail, costs. Such a sum is no amount involved
+#: in the offence (20万 paid to an injured victim says nothing of a traffic accident's sentencing tier).
+_PAID_RE = re.compile(r"赔偿|赔付|补偿|赔礼|谅解|罚金|罚款|保证金|取保|诉讼费|受理费|鉴定费|医疗费|丧葬费")
+_CLAUSE_BREAK = "，。；：,;:\n"
+#: How far back in its clause an amount's cue is looked for.
+_CUE_WINDOW = 16
+
+
+def _paid_after(text: str, start: int) -> bool:
+    """Whether the clause before ``start`` says the sum was paid as compensation, a fine, bail or costs."""
+    before = text[max(0, start - _CUE_WINDOW) : start]
+    cut = max(before.rfind(c) for c in _CLAUSE_BREAK)
+    return bool(_PAID_RE.search(before[cut + 1 :]))
+
+
 def extract_amounts(text: str) -> list[float]:
-    """Every amount of money in ``text`` in yuan, in order of first appearance, without duplicates."""
+    """Every amount involved in ``text`` in yuan, in order of first appearance, without duplicates; sums paid as
+    compensation, fines, bail or costs are left out."""
     out: dict[float, None] = {}
     for m in AMOUNT_RE.finditer(text):
+        if _paid_after(text, m.start()):
+            continue
         value = parse_amount(m.group(1), m.group(2))
         if value is not None and value > 0:
             out.setdefault(value, None)

@@ -19,7 +19,7 @@ from corpus.elements import (
 from corpus.model import Judgment, Outcome, RawRecord, Statute
 from corpus.sections import find_case_number, find_date, find_doc_type, split_sections
 
-__all__ = ["core_holding", "judgment_charges", "parse_record", "parse_text"]
+__all__ = ["core_holding", "judgment_charges", "parse_record", "parse_text", "stated_charges"]
 
 _DOMAIN_BY_TYPE = {"刑事": "criminal", "民事": "civil", "行政": "administrative"}
 _PROCEDURE_RE = re.compile(r"速裁程序|简易程序|普通程序")
@@ -66,6 +66,18 @@ def judgment_charges(sections: dict[str, str], text: str) -> list[str]:
             if charges:
                 return charges
     return extract_charges(_body_without_appendix(text, sections))
+
+
+def stated_charges(doc: Judgment) -> list[str]:
+    """The charges a draft or pasted judgment states as its own — in its result, its reasoning (本院认为) or the
+    allegation (指控) — and [] for a bare fact description, which may name other crimes in passing (曾因犯盗窃罪…,
+    被害人涉嫌…) that are not the pending case's."""
+    for key in ("result", "reasoning", "claims"):
+        if doc.sections.get(key):
+            charges = extract_charges(doc.sections[key])
+            if charges:
+                return charges
+    return []
 
 
 def core_holding(reasoning: str, limit: int = 200) -> str:

@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +143,7 @@ def _read_json_lines(path: Path) -> Iterator[RawRecord | ReadProblem]:
         if whole:
             yield from whole
             return
+    cjrc_ids: set[str] = set()
     with opener(path, "rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
             if not raw.strip():
@@ -164,7 +165,14 @@ def _read_json_lines(path: Path) -> Iterator[RawRecord | ReadProblem]:
             except json.JSONDecodeError as exc:
                 yield ReadProblem(where, lineno, f"invalid JSON: {exc.msg} at column {exc.colno}")
                 continue
-            yield record_from_object(obj, source=f"{path}:{lineno}", stem=path.name.split(".")[0], line=lineno)
+            record = record_from_object(obj, source=f"{path}:{lineno}", stem=path.name.split(".")[0], line=lineno)
+            if isinstance(record, RawRecord) and record.format == "cjrc":
+                # CJRC numbers the paragraphs of each half of its file from 1 again: a repeated id there is another
+                # paragraph (another case), not a newer version of the same one, so it keeps its own id.
+                if record.id in cjrc_ids:
+                    record = replace(record, id=f"{record.id}-{lineno}")
+                cjrc_ids.add(record.id)
+            yield record
 
 
 def _first_line_is_json(path: Path, opener: Any) -> bool:

@@ -1,9 +1,10 @@
-"""Retrieval quality on the LeCaRD development split, side by side with the published runs.
+"""The LeCaRD development split: its data, the development index, and runs of a searcher over it.
 
 Protocol (../shared/docs/DATA.md): each of the 77 queries ranks its pool of ~100 candidates, from the fact
 text alone (headline) and with the alleged charges; NDCG@10/20/30 with linear gain, MAP and P@5 with grade
 3 relevant. Full-corpus retrieval ranks all 12,763 development documents (recall of grade ≥ 2 at 100).
-The index is the development index (LeCaRD candidates + CAIL2018 train) built by :func:`dev_index`.
+The index is the development index (LeCaRD candidates + CAIL2018 train) built by :func:`dev_index`; the
+scores are computed in :mod:`evaluation.retrieval`.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ import json
 import time
 from pathlib import Path
 
-from evaluation.metrics import score_run
-from evaluation.trec import read_run
 from indexing.index import LeianIndex
 from indexing.pipeline import IngestSummary, ingest
 from leian.settings import Settings, get_settings
 from retrieval.searcher import Query, Searcher
 
-__all__ = ["DEV_INDEX", "dev_index", "dev_sources", "lecard_runs", "load_lecard", "retrieval_table"]
+__all__ = ["DEV_INDEX", "PUBLISHED", "dev_index", "dev_sources", "lecard_runs", "load_lecard"]
 
 DEV_INDEX = "lecard-dev"
 PUBLISHED = {"sailer.run": "SAILER (published run)", "bm25_lecard.run": "LeCaRD BM25", "lmir_lecard.run": "LeCaRD LMIR"}
@@ -73,38 +72,3 @@ def lecard_runs(
         run[q["id"]] = [h.id for h in result.hits]
         latencies.append(result.took_ms)
     return run, latencies
-
-
-def _row(name: str, scores: dict[str, float]) -> str:
-    cells = " | ".join(f"{scores[m]:.4f}" for m in ("NDCG@10", "NDCG@20", "NDCG@30", "MAP", "P@5"))
-    return f"| {name} | {cells} |"
-
-
-def retrieval_table(index: LeianIndex, settings: Settings | None = None) -> str:
-    """The Markdown retrieval section of BENCHMARKS.md, computed from scratch on ``index``."""
-    settings = settings or get_settings()
-    queries, qrels, pools = load_lecard(settings)
-    searcher = Searcher(index)
-    lines = [
-        "| system (LeCaRD dev, 77 queries, pool re-ranking) | NDCG@10 | NDCG@20 | NDCG@30 | MAP | P@5 |",
-        "|---|---|---|---|---|---|",
-    ]
-    for file, name in PUBLISHED.items():
-        path = settings.data / "lecard" / "runs" / file
-        if path.exists():
-            lines.append(_row(name + ", fact only", score_run(read_run(path), qrels)))
-    fact_run, _ = lecard_runs(searcher, queries, pools, with_charges=False)
-    lines.append(_row("**Leian, fact only** (charges inferred)", score_run(fact_run, qrels)))
-    charge_run, _ = lecard_runs(searcher, queries, pools, with_charges=True)
-    lines.append(_row("**Leian, fact + alleged charges**", score_run(charge_run, qrels)))
-    full_fact, _ = lecard_runs(searcher, queries, None, with_charges=False)
-    full_charge, _ = lecard_runs(searcher, queries, None, with_charges=True)
-    r_fact = score_run(full_fact, qrels, recall_k=100)["R@100"]
-    r_charge = score_run(full_charge, qrels, recall_k=100)["R@100"]
-    lines += [
-        "",
-        f"Full-corpus retrieval over the {index.catalog.count():,} development documents (no pool): recall@100 of"
-        f" grade ≥ 2 labels **{r_fact:.4f}** fact only, **{r_charge:.4f}** with the alleged charges.",
-        f"Weights: `{searcher.weights.to_dict()}`.",
-    ]
-    return "\n".join(lines)

@@ -10,9 +10,11 @@ Layout::
     DIR/manifest.json      what this index is
     DIR/catalog.sqlite     per-document state and tokens (crash consistency, see indexing.catalog)
     DIR/store.sqlite       parsed judgments (embedded backend)
-    DIR/lexical/           BM25 generations (embedded backend)
+    DIR/lexical/           BM25 generations over jieba words (embedded backend)
+    DIR/bigrams/           BM25 generations over character bigrams (embedded backend)
     DIR/dense/             FAISS generations (embedded backend)
     DIR/charges/           the charge model trained on this corpus, and every document's charge profile
+    DIR/ranker/            the fusion model the searcher ranks with (see retrieval.ranker)
     DIR/outcomes/          the outcome model of :mod:`consistency` (trained on first audit)
     DIR/service/           users and the audit log of :mod:`api` (created by ``leian users`` / ``leian serve``)
 """
@@ -36,7 +38,7 @@ from corpus.model import Judgment
 from indexing.backends import DenseIndex, DocumentStore, LexicalIndex
 from indexing.catalog import Catalog, CatalogEntry
 from indexing.encoder import Encoder
-from indexing.tokenizer import Tokenizer, get_tokenizer
+from indexing.tokenizer import BIGRAMS, Tokenizer, char_bigrams, get_tokenizer
 from leian.errors import IndexStateError, NotFoundError
 from leian.settings import Settings, get_settings
 
@@ -44,7 +46,7 @@ __all__ = ["LeianIndex", "Manifest", "es_index_name"]
 
 log = logging.getLogger(__name__)
 
-_FORMAT = "leian-index/1"
+_FORMAT = "leian-index/2"  # 2: the character-bigram channel
 _PACKAGES = ("leian", "jieba", "faiss-cpu", "sentence-transformers", "torch", "scikit-learn", "elasticsearch")
 
 
@@ -56,6 +58,7 @@ class Manifest:
     backend: str = "embedded"
     es_url: str = ""
     tokenizer: str = ""
+    bigrams: str = ""
     model: str = ""
     model_fingerprint: str = ""
     dim: int = 0
@@ -66,6 +69,7 @@ class Manifest:
     build_command: str = ""
     versions: dict[str, str] = field(default_factory=dict)
     charge_model_documents: int = 0
+    ranker: str = ""
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
@@ -128,6 +132,7 @@ class LeianIndex:
                 else "",
                 created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 tokenizer=self.tokenizer.version,
+                bigrams=BIGRAMS,
             )
         else:
             raise NotFoundError(
@@ -140,6 +145,11 @@ class LeianIndex:
                 f"{self.directory} was built with tokenizer {self.manifest.tokenizer}, this Leian has"
                 f" {self.tokenizer.version}: rebuild the index (the same words would be segmented differently)"
             )
+        if self.manifest.bigrams != BIGRAMS:
+            raise IndexStateError(
+                f"{self.directory} was built with bigram scheme {self.manifest.bigrams!r}, this Leian has {BIGRAMS}:"
+                " rebuild the index"
+            )
         self.encoder = encoder or Encoder.load(self.settings.model)
         if self.manifest.model_fingerprint and self.manifest.model_fingerprint != self.encoder.fingerprint:
             raise IndexStateError(
@@ -150,14 +160,15 @@ class LeianIndex:
         self.manifest.model, self.manifest.model_fingerprint = self.encoder.name, self.encoder.fingerprint
         self.manifest.dim = self.encoder.dim
         self.catalog = Catalog(self.directory / "catalog.sqlite")
-        self.store, self.lexical, self.dense = self._open_backends()
+        self.store, self.lexical, self.bigrams, self.dense = self._open_backends()
         self._charge_model: Any = None
+        self._ranker: Any = None
         self._profiles: tuple[dict[str, int], np.ndarray] | None = None
         if recover:
             self.recover()
 
     # --- backends ------------------------------------------------------------------------------------
-    def _open_backends(self) -> tuple[DocumentStore, LexicalIndex, DenseIndex]:
+    def _open_backends(self) -> tuple[DocumentStore, LexicalIndex, LexicalIndex, DenseIndex]:
         if self.manifest.backend == "elasticsearch":
             from indexing.elastic.connection import connect
             from indexing.elastic.dense import ElasticDenseIndex
@@ -169,6 +180,7 @@ class LeianIndex:
             return (
                 ElasticDocumentStore(client, f"{name}-docs"),
                 ElasticLexicalIndex(client, f"{name}-lexical"),
+                ElasticLexicalIndex(client, f"{name}-bigrams"),
                 ElasticDenseIndex(client, f"{name}-dense", self.encoder.dim),
             )
         from indexing.bm25 import BM25Index
@@ -178,6 +190,7 @@ class LeianIndex:
         return (
             SQLiteStore(self.directory / "store.sqlite"),
             BM25Index(self.directory / "lexical"),
+            BM25Index(self.directory / "bigrams"),
             FaissIndex(self.directory / "dense", self.encoder.dim),
         )
 
@@ -193,12 +206,14 @@ class LeianIndex:
         self.catalog.mark_indexed(ids)
 
     def _index_entries(self, entries: Sequence[CatalogEntry], texts: Sequence[str]) -> None:
-        """Index ``entries`` lexically and densely; ``texts`` (their facts) feed models that read raw text."""
+        """Index ``entries`` lexically (words and bigrams) and densely; ``texts`` are their facts."""
         ids = [e.id for e in entries]
         terms = [list(e.terms) for e in entries]
         self.lexical.add(ids, terms)
+        self.bigrams.add(ids, [char_bigrams(t) for t in texts])
         self.dense.add(ids, self.encoder.encode_documents(texts, terms))
         self.lexical.commit()
+        self.bigrams.commit()
         self.dense.commit()
 
     def delete(self, ids: Sequence[str]) -> int:
@@ -210,10 +225,9 @@ class LeianIndex:
 
     def _purge(self, ids: Sequence[str]) -> None:
         self.store.delete(ids)
-        self.lexical.delete(ids)
-        self.dense.delete(ids)
-        self.lexical.commit()
-        self.dense.commit()
+        for part in (self.lexical, self.bigrams, self.dense):
+            part.delete(ids)
+            part.commit()
         self.catalog.finish_delete(ids)
 
     def recover(self) -> dict[str, int]:
@@ -244,9 +258,29 @@ class LeianIndex:
         self.manifest.versions = _versions()
         if build_command:
             self.manifest.build_command = build_command
+        if not (self.directory / "ranker" / "ranker.json").exists():
+            self.ranker.save(self.directory / "ranker")  # the index records the fusion model it ranks with
+        self.manifest.ranker = self.ranker.fingerprint
         self.manifest.write(self.directory / "manifest.json")
 
-    # --- the charge model ----------------------------------------------------------------------------
+    # --- the models ----------------------------------------------------------------------------------
+    @property
+    def ranker(self) -> Any:
+        """The fusion model searches rank with: the index's own (``DIR/ranker``), else the one Leian ships."""
+        if self._ranker is None:
+            from retrieval.ranker import Ranker
+
+            own = self.directory / "ranker" / "ranker.json"
+            self._ranker = Ranker.load(own) if own.exists() else Ranker.default()
+        return self._ranker
+
+    def set_ranker(self, ranker: Any) -> None:
+        """Record ``ranker`` with the index (``DIR/ranker``) and rank with it from now on."""
+        ranker.save(self.directory / "ranker")
+        self._ranker = ranker
+        self.manifest.ranker = ranker.fingerprint
+        self.manifest.write(self.directory / "manifest.json")
+
     @property
     def charge_model(self) -> Any:
         """The charge model trained on this corpus (untrained when the corpus has too few charges)."""
@@ -257,22 +291,60 @@ class LeianIndex:
         return self._charge_model
 
     def train_charge_model(self) -> int:
-        """(Re)train the charge model on the catalog's findings; returns the number of training documents."""
+        """(Re)train the charge model on the indexed judgments' findings; returns the number of training documents."""
+        from corpus.findings import findings_span
         from retrieval.charge_model import ChargeModel
 
-        entries = [e for e in self.catalog.entries() if e.charges]
+        entries = list(self.catalog.entries())
+        if not entries:
+            return 0
+        facts = {d.id: d.facts for d in self.store.iter_documents()}
+        findings = []
+        for e in entries:
+            text = facts.get(e.id, "")
+            start, end = findings_span(text)
+            findings.append(text[start:end])
+        labelled = [n for n, e in enumerate(entries) if e.charges]
+        core = {e.id: frozenset(e.core_terms) for e in entries}
         model = ChargeModel()
         try:
-            model.fit([e.core_terms for e in entries], [e.charges for e in entries])
+            model.fit(
+                [entries[n].id for n in labelled],
+                [findings[n] for n in labelled],
+                [entries[n].core_terms for n in labelled],
+                [entries[n].charges for n in labelled],
+                neighbours=lambda rows: self._charge_neighbours([entries[labelled[r]] for r in rows], core),
+            )
         except ValueError as exc:
             log.warning("charge model not trained: %s", exc)
             return 0
         model.save(self.directory / "charges")
         self._charge_model = model
-        self.manifest.charge_model_documents = len(entries)
-        all_entries = list(self.catalog.entries())
-        self._save_profiles([e.id for e in all_entries], model.profiles([e.core_terms for e in all_entries]))
-        return len(entries)
+        self.manifest.charge_model_documents = len(labelled)
+        self._save_profiles([e.id for e in entries], model.profiles(findings, [e.core_terms for e in entries]))
+        return len(labelled)
+
+    def _charge_neighbours(
+        self, entries: Sequence[CatalogEntry], core: dict[str, frozenset[str]]
+    ) -> list[list[tuple[tuple[str, ...], float]]]:
+        """Each entry's nearest other judgments by its findings' words, with their charges (for calibrating the
+        charge model: near-copies of the judgment itself, such as a co-defendant's, are left out)."""
+        from retrieval.charge_model import NEIGHBOURS
+
+        terms = [list(dict.fromkeys(e.core_terms)) for e in entries]
+        hits = self.lexical.batch_search(terms, NEIGHBOURS + 10)
+        known = self.catalog.elements()
+        out = []
+        for entry, found in zip(entries, hits, strict=True):
+            mine = core[entry.id]
+            kept = []
+            for h in found:
+                theirs = core.get(h.id, frozenset())
+                if h.id == entry.id or len(mine & theirs) > 0.8 * max(len(mine | theirs), 1):
+                    continue
+                kept.append((tuple(known.get(h.id, {}).get("charges", ())), h.score))
+            out.append(kept[:NEIGHBOURS])
+        return out
 
     def _save_profiles(self, ids: list[str], profiles: np.ndarray) -> None:
         directory = self.directory / "charges"
@@ -334,7 +406,7 @@ class LeianIndex:
         """Delete the index: its Elasticsearch indices (if any) and its directory."""
         import shutil
 
-        for part in (self.store, self.lexical, self.dense):
+        for part in (self.store, self.lexical, self.bigrams, self.dense):
             drop = getattr(part, "drop", None)  # Elasticsearch parts own server-side data; embedded ones are files
             if drop is not None:
                 drop()

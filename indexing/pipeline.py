@@ -20,6 +20,7 @@ from itertools import islice
 from pathlib import Path
 
 from corpus.findings import findings_span
+from corpus.lending import extract_lending
 from corpus.model import Judgment, RawRecord
 from corpus.parse import parse_record
 from corpus.pseudonymise import find_person_names
@@ -94,6 +95,7 @@ def compact_elements(doc: Judgment) -> dict[str, object]:
         "doc_type": doc.doc_type,
         "authority": doc.authority,
         "case_number": doc.case_number,
+        "lending": doc.extra.get("lending"),
     }
 
 
@@ -101,6 +103,10 @@ def prepare(raw: RawRecord) -> Prepared:
     """Parse and tokenise one record (runs in worker processes)."""
     doc = parse_record(raw)
     doc.persons = find_person_names(doc.text)
+    if doc.domain != "criminal":  # criminal fund-raising facts read like loans; only civil ones are loan cases
+        lending = extract_lending(doc.facts)
+        if lending is not None:
+            doc.extra["lending"] = lending.to_dict()
     facts = doc.facts
     start, end = findings_span(facts)
     tok = get_tokenizer()

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from corpus.findings import findings_span
+from corpus.lending import describe_lending
 from corpus.model import Judgment
 from corpus.parse import parse_text
 from corpus.pseudonymise import pseudonymise
@@ -32,6 +33,7 @@ from reports.compare import (
     describe_outcome,
     display_names,
     holding_of,
+    pending_lending,
     propose,
 )
 from reports.hierarchy import CourtHierarchy, CourtPosition
@@ -342,6 +344,7 @@ def _pending_section(
         "articles": parsed.articles,
         "circumstances": parsed.circumstances,
         "amounts": parsed.amounts[:5],
+        "lending": describe_lending(lending) if (lending := pending_lending(parsed)) else [],
         "draft_outcome": (
             {
                 "text": pseudonymise(draft.text, names),

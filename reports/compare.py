@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from corpus.lending import LendingElements, element_agreements, extract_lending
 from corpus.model import Judgment
 from corpus.parse import core_holding
 from corpus.pseudonymise import person_names, pseudonymise
@@ -21,7 +22,16 @@ from reports.authority import kind_of
 from reports.model import Decision
 from retrieval.searcher import SearchHit
 
-__all__ = ["PendingView", "category_of", "compare_case", "describe_outcome", "display_names", "holding_of", "propose"]
+__all__ = [
+    "PendingView",
+    "category_of",
+    "compare_case",
+    "describe_outcome",
+    "display_names",
+    "holding_of",
+    "pending_lending",
+    "propose",
+]
 
 #: Circumstances whose presence on one side only can change the sentence bracket (量刑指导意见: 应当/可以 减轻 or 从重).
 _DECISIVE_CIRCUMSTANCES = (
@@ -75,6 +85,26 @@ def describe_outcome(outcome: dict[str, Any]) -> str:
     return "，".join(parts)
 
 
+def pending_lending(judgment: Judgment) -> LendingElements | None:
+    """The loan elements of a pending private-lending case (None for a criminal case or no loan)."""
+    return extract_lending(judgment.facts) if judgment.domain != "criminal" else None
+
+
+def _lending_differences(pending: Judgment, doc: Judgment) -> list[str]:
+    """Differences in the loan elements that decide a private-lending case: whether interest was agreed, and
+    whether the agreed rate exceeds the legal cap."""
+    mine, stored = pending_lending(pending), doc.extra.get("lending")
+    if mine is None or not stored:
+        return []
+    agreement = element_agreements(mine, LendingElements.from_dict(stored))
+    out = []
+    if agreement["interest"] == 0:
+        out.append("借贷双方是否约定利息不同")
+    if agreement["cap"] == 0:
+        out.append("约定利率是否超过法定上限不同，适用的利息保护规则不同")
+    return out
+
+
 def compare_case(pending: PendingView, hit: SearchHit, doc: Judgment, names: Sequence[str]) -> dict[str, Any]:
     """The three-dimension comparison of ``doc`` (a read hit) with the pending case."""
     mask = list(names)
@@ -94,6 +124,8 @@ def compare_case(pending: PendingView, hit: SearchHit, doc: Judgment, names: Seq
     q_amount, d_amount = max(q.amounts, default=None), max(doc.amounts, default=None)
     if q_amount and d_amount and max(q_amount, d_amount) / min(q_amount, d_amount) >= _AMOUNT_FACTOR:
         decisive.append(f"涉案金额差距较大（待决案件{q_amount:.2f}元，该案{d_amount:.2f}元），可能分属不同量刑档次")
+    lending = list(law.get("lending", []))
+    decisive += _lending_differences(pending.judgment, doc)
     same_charges = sorted(set(pending.charges) & set(doc.charges))
     if pending.charges and doc.charges and not same_charges:
         decisive.append(f"罪名/案由不同（待决案件：{'、'.join(pending.charges)}；该案：{'、'.join(doc.charges)}）")
@@ -105,6 +137,7 @@ def compare_case(pending: PendingView, hit: SearchHit, doc: Judgment, names: Seq
             "circumstances_only_pending": only_pending,
             "circumstances_only_case": only_case,
             "amounts": {"pending": q_amount, "case": d_amount},
+            "lending": lending,
             "passage": pseudonymise(facts.get("passage", ""), mask),
         },
         "dispute_focus": _focus(pending, doc, explanation, mask),

@@ -98,6 +98,8 @@ def _pending(r: dict[str, Any]) -> list[Block]:
     out.append(
         _p(f"检索所用罪名/案由（置信度）：{charges}；援引法条：{_s(p['articles'])}；量刑情节：{_s(p['circumstances'])}")
     )
+    if p.get("lending"):
+        out.append(_p("借贷要素（系统提取，待承办法官核对）：" + "；".join(p["lending"])))
     draft = p["draft_outcome"]
     if draft.get("status") == NOT_PERFORMED:
         out.append(_p(f"拟判结果：{NOT_PERFORMED}：{draft['reason']}"))
@@ -262,6 +264,7 @@ def _case_detail(n: int, c: dict[str, Any]) -> list[Block]:
             f"仅待决案件有：{_s(f['circumstances_only_pending'])}；仅该案有：{_s(f['circumstances_only_case'])}；"
             f"金额（待决/该案）：{_s(f['amounts']['pending'])}/{_s(f['amounts']['case'])}元"
         ),
+        *([_p("借贷要素比对：" + "；".join(f["lending"]))] if f.get("lending") else []),
         _p(f"事实片段：{f['passage'] or '—'}"),
         _p(f"争议焦点：{d['assessment']}；对应论述：{d['case_passage'] or '—'}"),
         _p(

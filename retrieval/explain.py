@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from ahocorasick_rs import BytesAhoCorasick, Implementation
 
+from corpus.lending import LendingElements, lending_comparison
 from corpus.model import Judgment
 
 __all__ = ["RankedTerms", "explain_hit", "rank_terms"]
@@ -176,9 +177,11 @@ def explain_hit(
     ranked: RankedTerms,
     doc: Judgment,
     charges: Mapping[str, float],
+    query_lending: LendingElements | None = None,
 ) -> dict[str, Any]:
     """The explanation of one hit (plain data: shown by the CLI, the API and the report); ``ranked`` comes
-    from :func:`rank_terms`."""
+    from :func:`rank_terms`; ``query_lending``: the loan elements of a private-lending query, compared with the
+    case's own."""
     text = _Text.of(doc)
     in_facts, in_reasoning = text.find(ranked.shareable)
     shared_words = _shared(text.text, in_facts, ranked.shareable)
@@ -194,10 +197,18 @@ def explain_hit(
     same_charges = [c for c in doc.charges if charges.get(c, 0.0) > 0]
     shared_articles = sorted(set(query.articles) & set(doc.articles))
     q_amount, d_amount = max(query.amounts, default=None), max(doc.amounts, default=None)
+    case_lending = doc.extra.get("lending")
+    lending = (
+        lending_comparison(query_lending, LendingElements.from_dict(case_lending))
+        if query_lending is not None and case_lending
+        else []
+    )
 
     parts = []
     if same_charges:
         parts.append("罪名/案由相同：" + "、".join(same_charges))
+    if lending:
+        parts.append("借贷要素：" + "；".join(lending[:2]))
     if shared_articles:
         parts.append("共同援引刑法第" + "、".join(map(str, shared_articles)) + "条")
     if circumstances:
@@ -223,6 +234,7 @@ def explain_hit(
             "case_charges": doc.charges,
             "shared_articles": shared_articles,
             "case_articles": doc.articles,
+            "lending": lending,
             "holding": doc.holding,
         },
     }

@@ -1,17 +1,19 @@
 """Hybrid similar-case search: lexical and dense retrieval fused with legal-element evidence.
 
 A query is a fact description or a draft judgment. It is parsed like a judgment (so a draft's findings,
-cited statutes and circumstances are used), tokenised once, and searched in both indexes. Candidates are
-re-scored by :mod:`retrieval.fusion` from normalised lexical and dense similarity plus the evidence the
-rules name — the same charges (given by the judge, or inferred), shared statutes, matching sentencing
-circumstances — and each returned case carries an explanation (:mod:`retrieval.explain`).
+cited statutes and circumstances are used), tokenised once, and searched in all three indexes (jieba words,
+character bigrams, dense vectors). Candidates are re-scored by :mod:`retrieval.fusion` from normalised lexical
+and dense similarity plus the evidence the rules name — the same charges (given by the judge, stated in a
+draft, or inferred with a calibrated confidence), shared statutes, matching sentencing circumstances — with the
+weights of the index's learned :class:`~retrieval.ranker.Ranker`, and each returned case carries an explanation
+(:mod:`retrieval.explain`).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,14 +22,18 @@ import numpy as np
 
 from corpus.charges import normalise_charge
 from corpus.findings import findings_span
+from corpus.lending import LendingElements, extract_lending, lending_similarity
 from corpus.model import Judgment
-from corpus.parse import parse_text
+from corpus.parse import parse_text, stated_charges
 from indexing.backends import SearchFilters
 from indexing.index import LeianIndex
+from indexing.tokenizer import char_bigrams
 from leian.errors import InputError
+from retrieval.charge_model import NEIGHBOURS, ChargeInference
 from retrieval.elements import ElementMatrices
 from retrieval.explain import explain_hit, rank_terms
-from retrieval.fusion import FusionWeights, fuse
+from retrieval.fusion import component_matrix, fuse
+from retrieval.ranker import Ranker
 
 __all__ = ["MAX_QUERY_CHARS", "Query", "QueryAnalysis", "SearchHit", "SearchResult", "Searcher"]
 
@@ -36,8 +42,6 @@ __all__ = ["MAX_QUERY_CHARS", "Query", "QueryAnalysis", "SearchHit", "SearchResu
 MAX_QUERY_CHARS = 20_000
 #: How many candidates each index contributes before fusion re-scores them.
 FIRST_STAGE = 300
-#: Neighbours whose charges vote in the inferred charge distribution.
-CHARGE_NEIGHBOURS = 30
 #: Judgments a searcher keeps decoded for explanations: the same cases come back in many searches.
 DOCUMENT_CACHE = 2_000
 
@@ -63,6 +67,8 @@ class QueryAnalysis:
     circumstances: list[str]
     terms: int
     notes: list[str] = field(default_factory=list)
+    #: The legal distinctions between neighbouring charges that shaped the inferred charges, with their sources.
+    charge_rules: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -109,9 +115,10 @@ class SearchResult:
 class Searcher:
     """Searches one :class:`~indexing.index.LeianIndex`; ``search`` is ``batch_search`` of one query."""
 
-    def __init__(self, index: LeianIndex, weights: FusionWeights | None = None) -> None:
+    def __init__(self, index: LeianIndex, ranker: Ranker | None = None) -> None:
+        """Search ``index``, ranking with ``ranker`` (default: the one recorded with the index)."""
         self.index = index
-        self.weights = weights or FusionWeights()
+        self.ranker = ranker or index.ranker
         self._lock = threading.Lock()  # searches run concurrently in the service's threads
         self.refresh()
 
@@ -119,6 +126,7 @@ class Searcher:
         """Reload the in-memory elements (and forget cached judgments) after documents were added or deleted."""
         self._documents: OrderedDict[str, Judgment] = OrderedDict()
         self._elements = self.index.catalog.elements()
+        self._lending: dict[str, LendingElements] = {}  # decoded on first use
         self._matrices = ElementMatrices(self._elements)
         profile_row, self._profiles = self.index.profiles
         # each element row's charge-profile row (-1: none), so candidates are looked up as arrays, not ids
@@ -166,6 +174,8 @@ class Searcher:
         query_facts = facts[start:end] if end - start > 50 else facts
         terms = self.index.tokenizer.tokenize(query_facts)
         unique_terms = list(dict.fromkeys(terms))  # binary query terms: repeated words in long facts over-weight
+        grams = list(dict.fromkeys(char_bigrams(query_facts)))
+        query_lending = extract_lending(query_facts) if parsed.domain != "criminal" else None
         allowed = self._allowed(query)
         analysis = QueryAnalysis(
             charges={},
@@ -184,27 +194,31 @@ class Searcher:
 
         n1 = len(allowed) if allowed is not None and len(allowed) <= FIRST_STAGE else FIRST_STAGE
         lexical = self.index.lexical.search(unique_terms, n1, allowed)
+        bigrams = self.index.bigrams.search(grams, n1, allowed)
         qvec = self.index.encoder.encode_queries([query_facts], [terms])[0]
         dense = self.index.dense.search(qvec, n1, allowed)
 
-        model_charges, query_profile = self.index.charge_model.analyse(terms)
-        charges, source = self._query_charges(query, parsed.charges, model_charges, lexical)
+        inference = self._infer_charges(query_facts, terms, unique_terms, lexical, allowed)
+        charges, source = self._query_charges(query, stated_charges(parsed), inference.charges)
         analysis.charges, analysis.charges_source = charges, source
+        if source == "inferred":
+            analysis.charge_rules = inference.rules
         lexical_scores = {h.id: h.score for h in lexical}
+        bigram_scores = {h.id: h.score for h in bigrams}
         dense_scores = {h.id: h.score for h in dense}
-        candidates = list(lexical_scores | dense_scores)
+        candidates = list(lexical_scores | bigram_scores | dense_scores)
         rows = self._matrices.rows(candidates)
-        fused = fuse(
-            candidates,
+        values = component_matrix(
             lexical=np.array([lexical_scores.get(c, 0.0) for c in candidates]),
+            bigrams=np.array([bigram_scores.get(c, 0.0) for c in candidates]),
             dense=np.array([dense_scores.get(c, 0.0) for c in candidates]),
-            profile=self._profile_similarity(query_profile, rows),
             charges=self._matrices.charge_agreement(rows, charges),
+            profile=self._profile_similarity(inference.profile, rows),
             articles=self._matrices.overlap("articles", rows, parsed.articles),
             circumstances=self._matrices.overlap("circumstances", rows, parsed.circumstances),
-            weights=self.weights,
-            limit=k,
+            lending=self._lending_similarity(query_lending, candidates),
         )
+        fused = fuse(candidates, values, self.ranker, limit=k, given=source in ("given", "draft"))
         hits = []
         for rank, (doc_id, score, components) in enumerate(fused, start=1):
             el = self._elements.get(doc_id, {})
@@ -230,7 +244,7 @@ class Searcher:
             ranked = rank_terms(unique_terms, idf)
             for hit, doc in zip(hits, docs, strict=True):
                 if doc is not None:
-                    hit.explanation = explain_hit(parsed, ranked, doc, charges)
+                    hit.explanation = explain_hit(parsed, ranked, doc, charges, query_lending)
                     documents[doc.id] = doc
         return SearchResult(query.id, hits, analysis, (time.perf_counter() - started) * 1000, documents)
 
@@ -244,6 +258,19 @@ class Searcher:
         out[known] = self._profiles[profile_rows[known]] @ query_profile
         return out
 
+    def _lending_similarity(self, query: LendingElements | None, candidates: Sequence[str]) -> np.ndarray:
+        """Per candidate, the share of the loan's legal elements it agrees on with a private-lending query."""
+        out = np.zeros(len(candidates))
+        if query is None:
+            return out
+        for n, doc_id in enumerate(candidates):
+            elements = self._lending.get(doc_id)
+            if elements is None and (stored := self._elements.get(doc_id, {}).get("lending")):
+                elements = self._lending[doc_id] = LendingElements.from_dict(stored)
+            if elements is not None:
+                out[n] = lending_similarity(query, elements)
+        return out
+
     def _allowed(self, query: Query) -> set[str] | None:
         """Ids the query may return, or None for all; filters and an explicit candidate set intersect."""
         allowed: set[str] | None = None
@@ -254,23 +281,29 @@ class Searcher:
             allowed = set(query.candidates) if allowed is None else allowed & set(query.candidates)
         return allowed
 
+    def _infer_charges(
+        self,
+        facts: str,
+        terms: Sequence[str],
+        unique_terms: list[str],
+        lexical: Sequence[Any],
+        allowed: set[str] | None,
+    ) -> ChargeInference:
+        """The charge model's reading of the facts, with the nearest judgments of the whole corpus as neighbours
+        (a pool or a filter restricts what is ranked, not what the charges are inferred from)."""
+        if allowed is not None:
+            lexical = self.index.lexical.search(unique_terms, NEIGHBOURS)
+        neighbours = [(tuple(self._elements.get(h.id, {}).get("charges", ())), h.score) for h in lexical[:NEIGHBOURS]]
+        return self.index.charge_model.infer(facts, terms, neighbours)
+
+    @staticmethod
     def _query_charges(
-        self, query: Query, named: Collection[str], model: dict[str, float], lexical: Sequence[Any]
+        query: Query, stated: Collection[str], inferred: dict[str, float]
     ) -> tuple[dict[str, float], str]:
-        """Charges given by the judge, named in a draft, or inferred from the facts and the nearest cases."""
+        """Charges given by the judge, stated by a draft (its result, reasoning or allegation), or inferred."""
         given = [normalise_charge(c) or c.removesuffix("罪") for c in query.charges if c.strip()]
         if given:
             return dict.fromkeys(given, 1.0), "given"
-        if named:
-            return dict.fromkeys(named, 1.0), "draft"
-        votes: dict[str, float] = defaultdict(float)
-        top = lexical[:CHARGE_NEIGHBOURS]
-        if top and top[0].score > 0:
-            weights = [(h.score / top[0].score) ** 4 for h in top]
-            total = sum(weights)
-            for h, w in zip(top, weights, strict=True):
-                for c in self._elements.get(h.id, {}).get("charges", ()):
-                    votes[c] += w / total
-        inferred = {c: 0.5 * model.get(c, 0.0) + 0.5 * votes.get(c, 0.0) for c in set(model) | set(votes)}
-        inferred = {c: round(p, 4) for c, p in sorted(inferred.items(), key=lambda kv: -kv[1]) if p >= 0.05}
+        if stated:
+            return dict.fromkeys(stated, 1.0), "draft"
         return inferred, ("inferred" if inferred else "none")

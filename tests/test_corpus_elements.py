@@ -95,6 +95,13 @@ def test_amounts_in_yuan() -> None:
     assert extract_amounts(text) == [12000.0, 3000.0, 5000.0, 12345.5, 125000.0]
 
 
+def test_sums_paid_after_the_offence_are_no_amount_involved() -> None:
+    text = "被告人饮酒后驾驶轿车致李某重伤。案发后被告人赔偿李某20万元并取得谅解，缴纳保证金1万元。"
+    assert extract_amounts(text) == []
+    theft = "被告人盗窃价值5000元的手机一部，后退赔被害人6000元，赔偿经济损失人民币3000元，判处罚金2000元。"
+    assert extract_amounts(theft) == [5000.0, 6000.0]
+
+
 def test_outcomes_per_defendant() -> None:
     result = (
         "一、被告人甲某犯受贿罪，判处有期徒刑三年，并处罚金人民币三十万元；犯贪污罪，判处有期徒刑四年七个月，"

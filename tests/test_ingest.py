@@ -10,6 +10,7 @@ import pytest
 from corpus.pseudonymise import find_person_names
 from indexing.index import LeianIndex
 from indexing.pipeline import IngestSummary, ingest
+from indexing.tokenizer import BIGRAMS, char_bigrams
 from leian.errors import IndexStateError, NotFoundError
 
 
@@ -18,7 +19,7 @@ def _consistent(index: LeianIndex) -> set[str]:
     catalog = set(index.catalog.checksums())
     store = set(index.store.ids())
     assert store == catalog, store ^ catalog
-    assert len(index.lexical) == len(index.dense) == len(store)
+    assert len(index.lexical) == len(index.bigrams) == len(index.dense) == len(store)
     assert not index.catalog.ids_in_state("pending") and not index.catalog.ids_in_state("deleting")
     return store
 
@@ -32,6 +33,8 @@ def test_small_index_holds_every_readable_record(small_index_build: tuple[Path, 
     stored = _consistent(index)
     assert len(stored) == summary.stored == index.manifest.documents
     assert {"10893", "spc-guiding-1", "cjrc-civil-1", "cjrc-criminal-501"} <= stored
+    # CJRC numbers the two halves of its file from 1 again: the second paragraph 56 is another case, kept apart
+    assert index.get("cjrc-civil-56").text != index.get("cjrc-civil-56-1056").text
     assert index.manifest.corpus_checksum == index.catalog.corpus_checksum()
     # the names to mask are recorded with each judgment, so searches need not read its text for them again
     first = index.get("10893")
@@ -45,6 +48,12 @@ def test_manifest_describes_the_index(small_index: LeianIndex) -> None:
     assert manifest["model"] == "leian-static-zh" and manifest["dim"] == small_index.encoder.dim
     assert manifest["build_command"] and manifest["versions"]["jieba"] == "0.42.1"
     assert manifest["charge_model_documents"] > 300
+    assert manifest["bigrams"] == BIGRAMS
+    # the fusion model the index ranks with is recorded with it
+    assert manifest["ranker"] == small_index.ranker.fingerprint
+    assert (small_index.directory / "ranker" / "ranker.json").exists()
+    charge_config = json.loads((small_index.directory / "charges" / "config.json").read_text(encoding="utf-8"))
+    assert charge_config["format"] == "leian-charge-model/2" and charge_config["held_out"] > 50
 
 
 def test_bad_input_is_reported_and_the_rest_goes_through(tmp_path: Path) -> None:
@@ -137,6 +146,8 @@ def test_interrupted_ingest_leaves_a_consistent_resumable_index(tmp_path: Path, 
     new = {f"x{i}" for i in range(5)}
     hits = reopened.lexical.search(reopened.tokenizer.tokenize("盗窃电动自行车"), 5, candidates=new)
     assert {h.id for h in hits} == new and all(h.score > 0 for h in hits)  # searchable, not only stored
+    grams = reopened.bigrams.search(char_bigrams("盗窃电动自行车"), 5, candidates=new)
+    assert {h.id for h in grams} == new and all(h.score > 0 for h in grams)
     reopened.close()
 
 

@@ -189,3 +189,17 @@ def test_command_rejects_bad_case_files(
     argv = ["report", "--index", str(small_index_build[0]), "--case", str(case), "--out", str(tmp_path / "r.json")]
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_private_lending_case_is_reported_with_its_loan_elements(index: LeianIndex) -> None:
+    loan = (
+        "原告与被告系朋友关系。2019年3月1日，被告因资金周转向原告借款人民币十万元，约定月利率百分之二，"
+        "由案外人张某提供连带责任保证，被告出具借条一张，原告通过银行转账交付借款。到期后被告未归还本息。"
+    )
+    report = _report(index, {"id": "loan-1", "text": loan, "cause": "民间借贷纠纷"})
+    lines = report["pending_case"]["lending"]
+    assert "借款本金10万元" in lines and any("年利率24%" in line and "未超过" in line for line in lines)
+    assert any(line.startswith("担保：保证") for line in lines)
+    compared = [c["comparison"]["basic_facts"]["lending"] for c in report["similar_cases"]]
+    assert any(compared), "the loan cases found are compared element by element"
+    assert "借贷要素（系统提取" in render_markdown(report)

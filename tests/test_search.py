@@ -133,3 +133,42 @@ def test_bad_k_and_unknown_id(searcher: Searcher, small_index: LeianIndex) -> No
         searcher.search(DRUNK, k=0)
     with pytest.raises(NotFoundError):
         small_index.get("no-such-case")
+
+
+# Legal-application cases: facts written for these tests, each on a distinction the law draws between neighbouring
+# charges. The inferred charges must follow the law, and the similar cases must be of the charge the law applies.
+TRAFFIC_INJURY = (
+    "被告人王某饮酒后驾驶小型轿车在道路上行驶，行至路口时与李某驾驶的电动车相撞，致电动车驾驶人李某重伤。"
+    "经交警部门认定，王某负事故全部责任。案发后王某赔偿李某20万元并取得谅解。"
+)
+
+
+def test_drunk_driving_that_seriously_injures_is_a_traffic_accident_case(searcher: Searcher) -> None:
+    result = searcher.search(TRAFFIC_INJURY, k=5)
+    charges = result.analysis.charges
+    assert result.analysis.charges_source == "inferred"
+    assert next(iter(charges)) == "交通肇事" and charges["交通肇事"] > charges.get("危险驾驶", 0.0)
+    rules = {r["id"]: r for r in result.analysis.charge_rules}
+    assert "第一百三十三条之一第三款" in rules["traffic-accident-over-dangerous-driving"]["source"]
+    assert sum("交通肇事" in h.charges for h in result.hits) >= 4
+    assert "交通肇事" in result.hits[0].charges
+
+
+def test_plain_drunk_driving_stays_dangerous_driving(searcher: Searcher) -> None:
+    result = searcher.search(DRUNK + "后经查，其驾驶车辆与路边护栏发生刮擦，未造成人员伤亡。", k=5)
+    assert next(iter(result.analysis.charges)) == "危险驾驶"
+    assert not any(r["charge"] == "交通肇事" for r in result.analysis.charge_rules)
+
+
+def test_an_earlier_conviction_named_in_the_facts_is_not_the_charge(searcher: Searcher) -> None:
+    # a fact description names other crimes in passing; only a draft's result, reasoning or allegation states its own
+    result = searcher.search("被告人张某曾因犯盗窃罪被判处有期徒刑一年。" + DRUNK, k=3)
+    assert result.analysis.charges_source == "inferred"
+    assert next(iter(result.analysis.charges)) == "危险驾驶"
+
+
+def test_loan_cases_are_explained_by_their_legal_elements(searcher: Searcher) -> None:
+    hits = searcher.search(LOAN, k=10).hits
+    lending = [h for h in hits if h.explanation and h.explanation["legal_application"]["lending"]]
+    assert lending and all(h.components["lending"] > 0 for h in lending)
+    assert any("借贷要素" in h.explanation["summary"] for h in lending)

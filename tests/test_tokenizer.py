@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexing.tokenizer import Tokenizer, get_tokenizer
+from indexing.tokenizer import Tokenizer, char_bigrams, get_tokenizer
 
 
 def test_legal_terms_stay_whole() -> None:
@@ -34,3 +34,8 @@ def test_a_different_dictionary_gives_a_different_version(tmp_path) -> None:
     other = Tokenizer(dictionary=custom)
     assert other.version != get_tokenizer().version
     assert "醉酒驾驶机动车" in other.tokenize("被告人醉酒驾驶机动车")
+
+
+def test_character_bigrams_keep_every_character_but_white_space() -> None:
+    assert char_bigrams("醉酒 驾驶，\n致1人") == ["醉酒", "酒驾", "驾驶", "驶，", "，致", "致1", "1人"]
+    assert char_bigrams("盗") == ["盗"] and char_bigrams(" \t") == []

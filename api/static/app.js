@@ -159,6 +159,7 @@ function renderHit(hit) {
     if (law.case_charges.length) lawParts.push(`罪名/案由：${law.case_charges.join("、")}`);
     if (law.case_articles.length) lawParts.push(`援引刑法第${law.case_articles.join("、")}条`);
     if (law.shared_articles.length) lawParts.push(`（共同援引第${law.shared_articles.join("、")}条）`);
+    if (law.lending && law.lending.length) lawParts.push(`借贷要素：${law.lending.join("；")}`);
     if (lawParts.length || law.holding) {
       item.append(el("div", { class: "dimension law" }, el("b", {}, "法律适用"), lawParts.join(" "),
         law.holding ? el("div", { class: "holding" }, `裁判要点：${law.holding}`) : null));
@@ -180,6 +181,7 @@ async function search(event) {
     const source = CHARGE_SOURCES[a.charges_source] ? `（${CHARGE_SOURCES[a.charges_source]}）` : "";
     $("analysis").replaceChildren(
       el("div", {}, `识别罪名/案由${source}：${charges || "未识别"}；找到 ${result.hits.length} 件类案，用时 ${Math.round(result.took_ms)} 毫秒`),
+      ...(a.charge_rules || []).map((r) => el("div", { class: "rule" }, `法律区分：${r.reason}（${r.source}）`)),
       ...a.notes.map((n) => el("div", { class: "note" }, `注意：${n}`)));
     $("analysis").hidden = false;
     $("results").replaceChildren(...result.hits.map(renderHit));

@@ -1,4 +1,4 @@
-"""``leian eval``: recompute the retrieval table of BENCHMARKS.md from scratch and print it."""
+"""``leian eval``: recompute the retrieval section of BENCHMARKS.md from scratch and print it."""
 
 from __future__ import annotations
 
@@ -10,12 +10,16 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No arguments: the data come from $LEIAN_DATA, the development index from $LEIAN_HOME/lecard-dev."""
-    del parser
+    """``--write-ranker``; the data come from $LEIAN_DATA, the development index from $LEIAN_HOME/lecard-dev."""
+    parser.add_argument(
+        "--write-ranker",
+        action="store_true",
+        help="record the fusion fitted on all development queries as the ranker Leian ships (retrieval/data)"
+        " and the development index's own",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the table (it is also written into BENCHMARKS.md)."""
-    del args
-    print(write_sections(["retrieval"]))
+    """Print the section (it is also written into BENCHMARKS.md)."""
+    print(write_sections(["retrieval"], write_ranker=args.write_ranker))
     return 0

@@ -50,6 +50,8 @@ def _print_readable(result: SearchResult) -> None:
     charges = "、".join(f"{c}({p:.2f})" for c, p in list(a.charges.items())[:3]) or "未识别"
     source = {"given": "输入", "draft": "文书载明", "inferred": "推断", "none": ""}[a.charges_source]
     print(f"罪名/案由（{source}）：{charges}；用时 {result.took_ms:.0f} ms")
+    for rule in a.charge_rules:
+        print(f"法律区分：{rule['reason']}（{rule['source']}）")
     for note in a.notes:
         print(f"注意：{note}")
     if not result.hits:

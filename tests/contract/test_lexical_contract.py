@@ -175,3 +175,20 @@ def test_idf_is_lucene_bm25_idf(make_lexical, tokenize, snippets) -> None:
     assert set(idf) == {"被告人", "扒窃"}
     assert idf["扒窃"] == pytest.approx(math.log1p((n - 1 + 0.5) / 1.5), rel=1e-6)
     assert idf["被告人"] < idf["扒窃"]
+
+
+def test_character_bigrams_rank_like_the_reference(lexical: Any, snippets: dict[str, str]) -> None:
+    # The bigram channel feeds both backends the same pre-made tokens (punctuation and digits included); beyond 24
+    # tokens Lucene rounds document lengths, so scores agree within a few per cent and the order must not change.
+    from indexing.tokenizer import char_bigrams
+
+    docs = {doc_id: char_bigrams(text) for doc_id, text in snippets.items()}
+    index(lexical, docs)
+    for doc_id, text in snippets.items():
+        query = list(dict.fromkeys(char_bigrams(text[4:24])))
+        expected = bm25(docs, query)
+        hits = lexical.search(query, 10)
+        assert hits[0].id == doc_id
+        assert [h.id for h in hits] == sorted(expected, key=lambda i: (-expected[i], i))
+        for h in hits:
+            assert h.score == pytest.approx(expected[h.id], rel=0.05)
