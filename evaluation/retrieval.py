@@ -9,8 +9,8 @@
 5. Charge inference accuracy and calibration (:mod:`evaluation.charges`).
 6. Full-corpus recall with the fitted fusion.
 
-``write_ranker`` also records the fusion fitted on all development queries as the ranker Leian ships and the
-development index's own.
+The fusion fitted on all development queries (with the loan-element weight the civil triplets choose) is printed;
+``write_ranker`` also records it as the ranker Leian ships and the development index's own.
 """
 
 from __future__ import annotations
@@ -170,14 +170,15 @@ def retrieval_section(index: LeianIndex, settings: Settings | None = None, write
     ]
 
     ranker = Ranker(cv[False].ranker.weights, cv[True].ranker.weights, _ranker_info(cv, folds, qrels))
+    # the loan-element weight is the one component LeCaRD (criminal) cannot teach: the civil triplets choose it
+    civil = lending_triplets(settings, ranker)
+    lending = {"triplets": civil.triplets, "cross_validated": round(civil.cross_validated, 4)}
+    ranker = Ranker(
+        {**ranker.weights, "lending": civil.weight},
+        {**(ranker.given or {}), "lending": civil.weight},
+        {**ranker.info, "lending": lending},
+    )
     if write_ranker:
-        # the loan-element weight is the one component LeCaRD (criminal) cannot teach: the civil triplets choose it
-        civil = lending_triplets(settings, ranker)
-        lending = {"triplets": civil.triplets, "cross_validated": round(civil.cross_validated, 4)}
-        info = {**ranker.info, "lending": lending}
-        ranker = Ranker(
-            {**ranker.weights, "lending": civil.weight}, {**(ranker.given or {}), "lending": civil.weight}, info
-        )
         ranker.save(Path(str(DEFAULT_RANKER)).parent)
         index.set_ranker(ranker)
     final = Searcher(index, ranker)
