@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from api.errors import ApiError
-from consistency.audit import batches
+from consistency.audit import batches, infer_missing_charges, note_inferred
 from consistency.charts import render_charts
 from consistency.design import case_elements
 from consistency.flags import Flag, flag_cases
 from consistency.model import OutcomeModel
-from consistency.report import ConsistencyReport, charge_matches
+from consistency.report import ConsistencyReport
 from consistency.targets import target_of
 from consistency.training import model_for_index
 from corpus.model import Judgment
@@ -31,9 +31,9 @@ from corpus.parse import parse_record
 from corpus.readers import ReadProblem, record_from_object
 from indexing.index import LeianIndex
 from leian.errors import InputError
-from retrieval.searcher import Query, Searcher
+from retrieval.searcher import Searcher
 
-__all__ = ["CHART_NAMES", "OutcomeModels", "chart_svgs", "consistency_cases", "flag_judgments", "judgments"]
+__all__ = ["CHART_NAMES", "OutcomeModels", "chart_svgs", "flag_judgments", "judgments"]
 
 log = logging.getLogger(__name__)
 
@@ -130,30 +130,16 @@ def judgments(cases: Sequence[dict[str, Any]]) -> list[Judgment]:
     return out
 
 
-def flag_judgments(model: OutcomeModel, docs: Sequence[Judgment], *, silent: bool) -> list[Flag]:
-    """Each case against its expectation (a case without an outcome gets the expectation alone)."""
+def flag_judgments(model: OutcomeModel, docs: Sequence[Judgment], searcher: Searcher, *, silent: bool) -> list[Flag]:
+    """Each case against its expectation (a case without an outcome gets the expectation alone); a case that names
+    no charge gets the charges the searcher infers from its facts."""
+    inferred = infer_missing_charges(docs, searcher.infer_charges)
     flags: list[Flag] = []
     for batch in batches(docs):
         flags += flag_cases(model, [case_elements(d) for d in batch], [target_of(d.outcome) for d in batch],
                             silent=silent)  # fmt: skip
+    note_inferred(flags, inferred)
     return flags
-
-
-def consistency_cases(
-    index: LeianIndex, *, charge: str | None, query: str | None, k: int
-) -> tuple[str, list[Judgment]]:
-    """The subject and the decided judgments of a consistency report: every one of ``charge``, or the ``k`` most
-    similar to ``query`` (as ``leian consistency --charge | --query``)."""
-    if charge:
-        docs = [d for d in index.store.iter_documents() if d.authority == "judgment" and charge_matches(d, charge)]
-        subject = charge.removesuffix("罪") + "罪"
-    else:
-        hits = Searcher(index).search(Query(query or ""), k=k, explain=False).hits
-        docs = [d for d in index.store.get([h.id for h in hits]) if d is not None and d.authority == "judgment"]
-        subject = "检索类案"
-    if not docs:
-        raise InputError(f"没有找到该罪名的案例 no decided case for {charge or 'the query'}")
-    return subject, docs
 
 
 def chart_svgs(report: ConsistencyReport) -> dict[str, str]:

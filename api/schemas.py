@@ -388,6 +388,7 @@ class _ChargeRule(BaseModel):
 
     id: str
     charge: str
+    over: list[str] = []  # the charges the law gives way to ``charge`` here
     reason: str
     source: str
 
@@ -527,6 +528,14 @@ class FlagOut(BaseModel):
     probation_share: float | None
     expected_fine_yuan: float | None
     notify_judge: bool
+    expected_penalty: str = ""
+    probation_probability: float = 0.0
+    lawful_months: list[float] | None = None
+    tier: str = ""
+    charge_terms: list[dict[str, Any]] = []
+    combined_months: list[float] | None = None
+    notes: list[str] = []
+    charges_inferred: dict[str, float] = {}
 
 
 class FlagsOut(BaseModel):

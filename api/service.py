@@ -20,12 +20,13 @@ from typing import Any
 from api.audit_log import AuditLog, text_digest
 from api.audit_summary import summarise
 from api.masking import CaseMasks, SearchAnswer, SearchJob, masked_search
-from api.outcomes import OutcomeModels, chart_svgs, consistency_cases, flag_judgments, judgments
+from api.outcomes import OutcomeModels, chart_svgs, flag_judgments, judgments
 from api.ratelimit import RateLimiter
 from api.search_pool import SearchPool
 from api.security import MASKING, Role, User, UserStore
 from api.settings import ServiceSettings
 from consistency.report import build_report as build_consistency_report
+from consistency.report import select_cases
 from indexing.backends import SearchFilters
 from indexing.index import LeianIndex
 from leian.errors import InputError
@@ -252,10 +253,10 @@ class Service:
         """Expected outcome (and, for cases with an outcome, the deviation flag) of each case, logged as ``action``
         (``outcome.expect`` or ``outcome.audit``). Management's audits are always silent (not shown to judges)."""
         docs = judgments(cases)
+        silent = silent or user.role is Role.MANAGEMENT
         with self.snapshot() as snap:
             model = self.outcome_models.get(snap.index)
-        silent = silent or user.role is Role.MANAGEMENT
-        flags = flag_judgments(model, docs, silent=silent)
+            flags = flag_judgments(model, docs, snap.searcher, silent=silent)
         self.audit.append(
             user.name,
             user.role.value,
@@ -275,8 +276,8 @@ class Service:
         """The consistency report of a charge (all its decided cases) or of a query's ``k`` similar cases, with its
         charts as SVG; logged (a query by its digest, never its text)."""
         with self.snapshot() as snap:
-            subject, docs = consistency_cases(snap.index, charge=charge, query=query, k=k)
-        report = build_consistency_report(subject, docs)
+            subject, docs = select_cases(snap.index, charge=charge, query=query, k=k)
+        report = build_consistency_report(subject, docs, charge=charge or "")
         out = {**asdict(report), "charts": chart_svgs(report)}
         details: dict[str, Any] = {"charge": charge} if charge else {"query_digest": text_digest(query or ""), "k": k}
         details["cases"] = report.cases

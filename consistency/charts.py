@@ -48,9 +48,12 @@ def render_charts(report: ConsistencyReport, directory: Path, formats: tuple[str
 
     fig, ax = plt.subplots(figsize=(7, 0.4 * max(3, len(report.circumstance_effects)) + 1))
     effects = report.circumstance_effects[:15]
-    ax.barh([e["circumstance"] for e in effects], [e["difference"] for e in effects], color="#c0504d")
+    values = [e["effect_percent"] for e in effects]
+    low = [v - e["interval_percent"][0] for v, e in zip(values, effects, strict=True)]
+    high = [e["interval_percent"][1] - v for v, e in zip(values, effects, strict=True)]
+    ax.barh([e["circumstance"] for e in effects], values, xerr=[low, high], color="#c0504d", capsize=3)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("有该情节与无该情节的刑期中位数之差（月）")
+    ax.set_xlabel("同档次、同金额量级案件中，有该情节时刑期的变化（%，90%区间）")
     ax.set_title("量刑情节的影响 circumstance effects")
     save(fig, "circumstances")
 

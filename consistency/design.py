@@ -9,6 +9,7 @@ and province (categorical: courts and regions explain much of the variation).
 from __future__ import annotations
 
 import bisect
+import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,12 +17,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from consistency.features import Drivers, driver_text, extract_drivers
+from consistency.legal_frame import LegalFrame, legal_frame
 from consistency.statutory import PENALTY_FEATURES, Penalty, statutory_features
 from consistency.targets import canonical_charge, primary_charge
 from corpus.circumstances import CIRCUMSTANCES, extract_circumstances
 from corpus.model import Judgment
 
-__all__ = ["CaseElements", "DesignSpace", "case_elements", "code_section"]
+__all__ = ["FRAME_FEATURES", "CaseElements", "DesignSpace", "case_elements", "code_section", "frame_features"]
 
 #: HistGradientBoosting takes at most 255 categories per feature; the rest share the last code.
 _MAX_CATEGORIES = 254
@@ -48,21 +50,36 @@ class CaseElements:
     court_level: str
     province: str
     drivers: Drivers = field(default_factory=Drivers)
+    #: Per charge, the tier the facts select and the lawful range (None for a charge the penalty data lacks).
+    frames: dict[str, LegalFrame | None] = field(default_factory=dict)
+
+    @property
+    def frame(self) -> LegalFrame | None:
+        """The frame of the primary charge."""
+        return self.frames.get(self.charge)
+
+
+def frame_of(charge: str, drivers: Drivers, circumstances: Sequence[str], facts: str) -> LegalFrame | None:
+    """The statutory frame of a case, or ``None`` for a charge the penalty data does not know."""
+    return legal_frame(charge, drivers, circumstances, facts) if charge else None
 
 
 def case_elements(doc: Judgment, text: str | None = None) -> CaseElements:
     """The elements of ``doc``; ``text`` overrides the facts the drivers and circumstances are read from."""
     facts = driver_text(doc) if text is None else text
+    charge, circumstances, drivers = primary_charge(doc), extract_circumstances(facts), extract_drivers(doc, facts)
+    charges = [canonical_charge(c) for c in doc.charges]
     return CaseElements(
         id=doc.id,
-        charge=primary_charge(doc),
-        charges=[canonical_charge(c) for c in doc.charges],
+        charge=charge,
+        charges=charges,
         articles=doc.articles,
-        circumstances=extract_circumstances(facts),
+        circumstances=circumstances,
         court=doc.court,
         court_level=doc.court_level,
         province=doc.province,
-        drivers=extract_drivers(doc, facts),
+        drivers=drivers,
+        frames={c: frame_of(c, drivers, circumstances, facts) for c in dict.fromkeys([charge, *charges])},
     )
 
 
@@ -113,7 +130,9 @@ class DesignSpace:
             ["charge", "court_level", "province", "charge_median", "charge_iqr", "charge_log_count"]
             + ["article_median", "article_iqr", "article_log_count"]
             + ["section_median", "section_iqr", "section_log_count"]
+
             + list(PENALTY_FEATURES)
+            + list(FRAME_FEATURES)
             + drivers
             + [f"circ:{c}" for c in CIRCUMSTANCES]
             + [f"art:{a}" for a in self.articles]
@@ -132,7 +151,8 @@ class DesignSpace:
         circ_col = {c: i for i, c in enumerate(CIRCUMSTANCES)}
         rows = np.zeros((len(cases), len(self.columns)), dtype=np.float32)
         n_drivers = len(Drivers().vector())
-        driver0 = _FIXED + len(PENALTY_FEATURES)
+        frame0 = _FIXED + len(PENALTY_FEATURES)
+        driver0 = frame0 + len(FRAME_FEATURES)
         circ0 = driver0 + n_drivers
         art0 = circ0 + len(CIRCUMSTANCES)
         for r, c in enumerate(cases):
@@ -145,7 +165,8 @@ class DesignSpace:
             # the most specific provision is the one with the fewest cases (a charge article, not a shared one)
             row[6:9] = min(specific, key=lambda s: s[2]) if specific else self.prior
             row[9:12] = self.section_stats.get(code_section(c.articles), self.prior)  # type: ignore[arg-type]
-            row[_FIXED:driver0] = statutory_features(c.articles, self.penalties)
+            row[_FIXED:frame0] = statutory_features(c.articles, self.penalties)
+            row[frame0:driver0] = frame_features(c.frame)
             row[driver0:circ0] = list(c.drivers.vector().values())
             for name in c.circumstances:
                 if name in circ_col:
@@ -154,6 +175,21 @@ class DesignSpace:
                 if a in article_col:
                     row[art0 + article_col[a]] = 1.0
         return rows
+
+
+#: The statutory frame as features: the lawful range (log months), whether life, death, 拘役 or a non-custodial
+#: sentence is lawful, whether a mitigating circumstance opens the range below the tier, and the tier's level.
+FRAME_FEATURES = ("frame_known", "frame_lower", "frame_upper", "frame_life", "frame_death", "frame_detention",
+                  "frame_non_custodial", "frame_reduced", "frame_level")  # fmt: skip
+
+
+def frame_features(frame: LegalFrame | None) -> list[float]:
+    """The :data:`FRAME_FEATURES` of a case (zeros when the charge is unknown to the penalty data)."""
+    if frame is None:
+        return [0.0] * len(FRAME_FEATURES)
+    return [1.0, math.log1p(frame.lower), math.log1p(frame.upper), float(frame.life), float(frame.death),
+            float(frame.detention), float(frame.non_custodial), float(frame.reduced),
+            float(frame.tier.level if frame.tier else 0)]  # fmt: skip
 
 
 def code_section(articles: Sequence[int]) -> int | None:

@@ -29,8 +29,8 @@ def report_tables(report: ConsistencyReport) -> list[tuple[str, list[str], list[
         ["缓刑比例", f"{report.probation_share:.0%}"],
     ]
     effects = [
-        [e["circumstance"], str(e["with_cases"]), f"{e['with_median']:g}", str(e["without_cases"]),
-         f"{e['without_median']:g}", f"{e['difference']:+g}"]
+        [e["circumstance"], str(e["with_cases"]), str(e["without_cases"]), str(e["strata"]),
+         f"{e['effect_percent']:+g}%", f"{e['interval_percent'][0]:+g}% ～ {e['interval_percent'][1]:+g}%"]
         for e in report.circumstance_effects
     ]  # fmt: skip
     spread = [
@@ -45,8 +45,8 @@ def report_tables(report: ConsistencyReport) -> list[tuple[str, list[str], list[
     return [
         ("概况", ["项目", "内容"], overview),
         (
-            "量刑情节的影响（刑期中位数，月）",
-            ["情节", "有（件）", "有（中位数）", "无（件）", "无（中位数）", "差"],
+            "量刑情节的影响（同档次、同金额量级案件之间比较）",
+            ["情节", "有（件）", "无（件）", "分层数", "刑期变化", "90%区间"],
             effects,
         ),
         ("地区与法院层级差异（月）", ["地区", "层级", "件数", "中位数", "四分位区间"], spread),

@@ -53,6 +53,14 @@ class Flag:
     probation_share: float | None = None
     expected_fine_yuan: float | None = None
     notify_judge: bool = True  # False in silent mode: for trial management only
+    expected_penalty: str = ""  # 死刑 / 无期徒刑 / 有期徒刑 / 拘役 / 免予刑事处罚或单处罚金
+    probation_probability: float = 0.0
+    lawful_months: list[float] | None = None  # the range the statute allows (the tier, or below it when mitigated)
+    tier: str = ""
+    charge_terms: list[dict[str, Any]] = field(default_factory=list)
+    combined_months: list[float] | None = None
+    notes: list[str] = field(default_factory=list)
+    charges_inferred: dict[str, float] = field(default_factory=dict)  # the case named none: what was inferred
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -128,7 +136,7 @@ def flag_cases(
         flagged = False
         reasons: list[str] = []
         if not exp.enough:
-            reasons.append(f"类案不足：同罪名类案仅{exp.n_similar}件，不作预期")
+            reasons.append(f"类案不足：同罪名类案仅{exp.n_similar}件，预期仅供参考，不作偏离预警")
         elif actual is not None and actual.kind == TERM and exp.kind == TERM and exp.expected_months is not None:
             deviation = round(math.log1p(actual.months) - math.log1p(exp.expected_months), 4)
             deviation_months = round(actual.months - exp.expected_months, 1)
@@ -156,6 +164,13 @@ def flag_cases(
                 probation_share=exp.probation_share,
                 expected_fine_yuan=exp.expected_fine_yuan,
                 notify_judge=not silent,
+                expected_penalty=exp.penalty,
+                probation_probability=exp.probation_probability,
+                lawful_months=list(exp.lawful_months) if exp.lawful_months else None,
+                tier=exp.tier,
+                charge_terms=exp.charge_terms,
+                combined_months=list(exp.combined_months) if exp.combined_months else None,
+                notes=exp.notes,
             )
         )
     return flags

@@ -5,7 +5,8 @@ Read from the penalty knowledge base (:mod:`law.penalties`):
 - **the tier** (量刑档次): the heaviest tier whose numeric thresholds the facts meet (amount, drug quantity, deaths
   and injuries, accident responsibility …, :meth:`PenaltyLaw.tier_for`); for a charge without thresholds in the data,
   the heaviest tier whose statutory condition the court's own words name (数额巨大, 情节严重, 致人死亡 …); otherwise
-  the charge's basic offence (its first tier that is not a privileged variant such as 情节较轻);
+  the tier is not known and the range is the whole charge's (the basic offence, its first tier that is not a
+  privileged variant such as 情节较轻, is named);
 - **the lawful range**: the tier's own range; where the case has a circumstance that lets the court go below it
   (减轻处罚: 未遂, 中止, 预备, 从犯, 胁从犯, 自首, 立功, 未成年, 防卫过当 …), down to the next lower range
   (刑法第六十三条第一款). An expectation, its interval and every number derived from them stay inside this range.
@@ -43,6 +44,20 @@ _DRUG_NAMES = (
     ("大麻", re.compile(r"大麻")),
 )
 _RESPONSIBILITY = re.compile(r"(全部|主要|同等|次要)责任")
+#: The circumstances of 交通肇事解释 第二条第二款 and 第三条 as the facts state them (a negation just before a mention,
+#: 未逃逸, 并非无证, does not count).
+_TRAFFIC_FLAGS = {
+    "drunk_or_drugged": re.compile(r"酒后|醉酒|饮酒后|喝酒后|吸食毒品后|吸毒后"),
+    "unlicensed": re.compile(
+        r"无驾驶资格|无证驾驶|未取得[^，。；]{0,6}驾驶证|驾驶证[^，。；]{0,4}(?:被吊销|已吊销|被注销)"
+    ),
+    "defective_vehicle": re.compile(r"安全装置不全|安全机件失灵|制动[^，。；]{0,4}(?:失灵|不合格)"),
+    "unregistered_vehicle": re.compile(r"无牌|无号牌|已报废|报废车"),
+    "overloaded": re.compile(r"严重超载|超载\d|超员"),
+    "fled": re.compile(r"逃逸|逃离(?:事故)?现场|驾车逃离"),
+    "fled_causing_death": re.compile(r"因逃逸致人死亡|逃逸致[^，。；]{0,6}死亡"),
+}
+_NEGATION = re.compile(r"(?:未|没有|无|并非|不存在)$")
 _THEFT_FORMS = ("多次盗窃", "入户盗窃", "携带凶器盗窃", "扒窃")
 #: Statutory conditions the court names in words, and the words a tier's condition is matched on.
 _CONDITION_WORDS = (
@@ -86,10 +101,15 @@ def _drug(text: str) -> str | None:
     return next((name for name, pattern in _DRUG_NAMES if pattern.search(text)), None)
 
 
-def _facts(drivers: Drivers, text: str) -> dict[str, float | str | int | None]:
+def _stated(pattern: re.Pattern[str], text: str) -> bool:
+    return any(not _NEGATION.search(text[max(0, m.start() - 3) : m.start()]) for m in pattern.finditer(text))
+
+
+def _facts(drivers: Drivers, text: str) -> dict[str, float | str | int | bool | None]:
     """The facts :meth:`PenaltyLaw.tier_for` reads, from the outcome drivers and the court's words."""
     responsibility = _RESPONSIBILITY.search(text)
     return {
+        **{name: True for name, pattern in _TRAFFIC_FLAGS.items() if _stated(pattern, text)},
         "amount_yuan": drivers.amount_max or None,
         "drug": _drug(text),
         "drug_grams": drivers.drug_grams or None,
@@ -128,11 +148,16 @@ def legal_frame(charge: str, drivers: Drivers, circumstances: Iterable[str], tex
     basis = "依据事实中的数额、数量或后果" if tier else ""
     if tier is None or tier.ladder != 1:
         tier = _named_tier(tiers, text)
-        basis = "依据裁判文书所述的法定情节" if tier else "基本犯罪构成（未见加重情节）"
+        basis = "依据裁判文书所述的法定情节" if tier else "事实未指明量刑档次，取该罪全部法定刑幅度"
     # the basic offence: the first tier, unless that is a privileged variant (故意杀人 "情节较轻的" is lighter than
     # the article's main clause, which is the basic offence)
-    tier = tier or next((t for t in tiers if "较轻" not in t.condition and not t.unit), tiers[0])
-    bounds = law.bounds(charge, tier)
+    if tier is None:
+        # No fact selects a tier: the case's tier is not known, only that it is one of the charge's. The lawful range
+        # is then the whole charge's (the basic offence is reported, since nothing aggravating was found).
+        bounds = law.bounds(charge)
+        tier = next((t for t in tiers if "较轻" not in t.condition and not t.unit), tiers[0])
+    else:
+        bounds = law.bounds(charge, tier)
     lower, upper = _range(bounds)
     reduced = bool(MITIGATING & set(circumstances))
     if reduced:

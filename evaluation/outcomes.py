@@ -3,7 +3,11 @@
 * Term score on the CAIL2018 test slice (model trained on the development corpus: LeCaRD candidates + CAIL2018
   train), and 3-fold cross-validation over the LeCaRD judgments (each fold trained on the rest plus CAIL2018 train).
   CAIL2018's score: v = |ln(pred + 1) − ln(true + 1)| scores 1.0 / 0.8 / 0.6 / 0.4 / 0.2 / 0 for v ≤ 0.2 / 0.4 /
-  0.6 / 0.8 / 1.0 / above; when either side is life or death, 1 if both agree, else 0.
+  0.6 / 0.8 / 1.0 / above; when either side is life or death, 1 if both agree, else 0. Beside it LawBench's own
+  score for its prison-term task (3-4, ``ljp_imprison``): 1 − mean |ln(pred + 1) − ln(true + 1)| / ln 216, cases
+  whose answer is life or death left out, an unanswered case counted as ln 216.
+* Lawfulness: how many expectations (point or interval) leave the statutory range of their charge (zero by
+  construction; counted, not assumed).
 * Outlier detection: 10% of the CAIL2018 test terms multiplied or divided by 3; ROC AUC of |deviation|; coverage of
   the interval on the untouched cases.
 * Audit time of the whole development corpus.
@@ -34,7 +38,7 @@ from corpus.readers import ReadProblem, read_records
 from evaluation.lecard import dev_sources
 from leian.settings import Settings, get_settings
 
-__all__ = ["outcome_section", "term_score"]
+__all__ = ["lawbench_score", "outcome_section", "term_score"]
 
 _SHARE, _FACTOR = 0.10, 3.0
 
@@ -51,6 +55,30 @@ def term_score(predicted: Sequence[float], actual: Sequence[float]) -> float:
             next((s for bound, s in ((0.2, 1.0), (0.4, 0.8), (0.6, 0.6), (0.8, 0.4), (1.0, 0.2)) if v <= bound), 0.0)
         )
     return 100 * statistics.fmean(scores) if scores else 0.0
+
+
+def lawbench_score(predicted: Sequence[float | None], actual: Sequence[float]) -> float:
+    """LawBench's normalised log-distance score ×100 (its ``ljp_imprison``): months, life = -1, death = -2, ``None``
+    for no answer."""
+    worst = math.log(216)
+    distances = [
+        worst if p is None or p < 0 else abs(math.log(t + 1) - math.log(p + 1))
+        for p, t in zip(predicted, actual, strict=True)
+        if t >= 0
+    ]
+    return 100 * (worst - statistics.fmean(distances)) / worst if distances else 0.0
+
+
+def _outside(model: OutcomeModel, cases: Sequence[CaseElements]) -> int:
+    """Expectations whose point or interval leaves the lawful range of the case."""
+    out = 0
+    for e in model.predict(cases):
+        lawful = e.lawful_months
+        if lawful is None or e.interval_months is None or e.combined_months is not None:
+            continue
+        low, high = e.interval_months
+        out += not (lawful[0] <= low <= (e.expected_months or 0) <= high <= lawful[1])
+    return out
 
 
 def _parse(paths: Sequence) -> list[Judgment]:
@@ -125,13 +153,18 @@ def outcome_section(settings: Settings | None = None, folds: int = 3) -> str:
     truth = [t.cail_months for t in test_targets]
     predicted = _predicted_cail(model, test_cases)
     guarded = [i for i, e in enumerate(model.predict(test_cases)) if e.enough]
+    outside = _outside(model, test_cases)
     per_charge, nearest = _baselines(model, train_cases, train_targets, test_cases)
+    constant = [18.0] * len(truth)
     rows = [
-        ("per-charge median (baseline)", term_score(per_charge, truth)),
-        ("nearest 10 same-charge cases, median (baseline)", term_score(nearest, truth)),
-        ("Leian outcome model, all cases", term_score(predicted, truth)),
+        ("a constant 18 months (baseline)", term_score(constant, truth), lawbench_score(constant, truth)),
+        ("per-charge median (baseline)", term_score(per_charge, truth), lawbench_score(per_charge, truth)),
+        ("nearest 10 same-charge cases, median (baseline)", term_score(nearest, truth), lawbench_score(nearest, truth)),
+        (f"**Leian, every case** (an expectation for {len(predicted):,} of {len(truth):,})",
+         term_score(predicted, truth), lawbench_score(predicted, truth)),
         (f"Leian, cases with ≥ 10 same-charge cases ({len(guarded)})",
-         term_score([predicted[i] for i in guarded], [truth[i] for i in guarded])),
+         term_score([predicted[i] for i in guarded], [truth[i] for i in guarded]),
+         lawbench_score([predicted[i] for i in guarded], [truth[i] for i in guarded])),
     ]  # fmt: skip
     # LeCaRD: k-fold over the judgments, CAIL2018 train always on the training side
     lecard = [i for i, c in enumerate(train_cases) if not c.id.startswith("cail-")]
@@ -153,10 +186,14 @@ def outcome_section(settings: Settings | None = None, folds: int = 3) -> str:
         f"Trained on {len(train_cases):,} decided development cases (fit {fit_seconds:.0f} s); evaluated on the "
         f"{len(test_cases):,} CAIL2018 test cases ({grave} life/death). Term score ×100 (CAIL2018 banding):",
         "",
-        "| estimate (CAIL2018 test slice) | term score |",
-        "|---|---|",
-        *[f"| {name} | {value:.1f} |" for name, value in rows],
-        f"| Leian, LeCaRD judgments, {folds}-fold cross-validation ({len(lecard):,} cases) | {lecard_score:.1f} |",
+        "| estimate (CAIL2018 test slice) | term score | LawBench score |",
+        "|---|---|---|",
+        *[f"| {name} | {value:.1f} | {lawbench:.1f} |" for name, value, lawbench in rows],
+        f"| Leian, LeCaRD judgments, {folds}-fold cross-validation ({len(lecard):,} cases) | {lecard_score:.1f} | – |",
+        "",
+        f"Expectations outside the statutory range of their charge (point or interval; CAIL2018 test): **{outside}**"
+        f" of {len(test_cases):,}. Each is bounded by the tier its facts select in `law/data/penalties.json`"
+        " (or the whole charge's range when no fact selects one, lower where a mitigating circumstance allows it).",
         "",
         f"Outlier detection (CAIL2018 test, {int(_SHARE * 100)}% of the {outliers['scored']:,} prison terms multiplied"
         f" or divided by {_FACTOR:g}): ROC AUC of |deviation| **{outliers['auc']:.3f}**. Interval coverage on the"

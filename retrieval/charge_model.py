@@ -73,7 +73,14 @@ class ChargeInference:
 
     charges: dict[str, float]  # charge → probability, most likely first, those ≥ 0.05
     profile: np.ndarray  # the classifier's view alone, unit length: compared between cases
-    rules: list[dict[str, str]] = field(default_factory=list)  # legal distinctions that applied, with sources
+    rules: list[dict[str, Any]] = field(default_factory=list)  # legal distinctions that applied, with sources
+
+    def likely(self, threshold: float = 0.5) -> list[str]:
+        """The charges to treat the case under: those at least ``threshold`` probable (the most probable always),
+        without any a precedence rule of the law displaced (醉驾 that is 交通肇事 is not also 危险驾驶)."""
+        displaced = {c for r in self.rules for c in r.get("over", ())}
+        kept = [c for c, p in self.charges.items() if p >= threshold and c not in displaced]
+        return kept or list(self.charges)[:1]
 
 
 @dataclass
@@ -306,7 +313,10 @@ class ChargeModel:
                 if col is not None:
                     logit[col] += sign * strength
             if rule.kind == "prefers" or p[self._column[rule.charge]] >= _REPORT:
-                applied.append({"id": rule.id, "charge": rule.charge, "reason": rule.reason, "source": rule.source})
+                applied.append(
+                    {"id": rule.id, "charge": rule.charge, "over": list(rule.over), "reason": rule.reason,
+                     "source": rule.source}
+                )  # fmt: skip
         p = 1.0 / (1.0 + np.exp(-logit))
         charges = {self._labels[j]: round(float(p[j]), 4) for j in np.argsort(-p) if p[j] >= _REPORT}
         return ChargeInference(charges, _unit_rows(clf[None, :])[0], applied)

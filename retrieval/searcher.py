@@ -281,6 +281,16 @@ class Searcher:
             allowed = set(query.candidates) if allowed is None else allowed & set(query.candidates)
         return allowed
 
+    def infer_charges(self, text: str) -> ChargeInference:
+        """The charges of a fact description (or a draft's findings), inferred as a search infers them."""
+        facts = parse_text(text[:MAX_QUERY_CHARS]).facts
+        start, end = findings_span(facts)
+        findings = facts[start:end] if end - start > 50 else facts
+        terms = self.index.tokenizer.tokenize(findings)
+        unique = list(dict.fromkeys(terms))
+        lexical = self.index.lexical.search(unique, NEIGHBOURS) if unique else []
+        return self._infer_charges(findings, terms, unique, lexical, None)
+
     def _infer_charges(
         self,
         facts: str,

@@ -29,6 +29,10 @@ from reports import verify
 from reports.model import ART8_ELEMENTS, SECTIONS
 
 DRUNK = "被告人酒后驾驶小型轿车在道路上行驶，被执勤民警查获，经鉴定其血液中乙醇含量为185毫克/100毫升，到案后如实供述。"
+TRAFFIC_INJURY = (
+    "被告人王某饮酒后驾驶小型轿车在道路上行驶，行至路口时与李某驾驶的电动车相撞，致电动车驾驶人李某重伤。"
+    "经交警部门认定，王某负事故全部责任。案发后王某赔偿李某20万元并取得谅解。"
+)
 #: LeCaRD candidate 10893 names its defendant in full (吴必定); every view must mask him.
 NAMED_CASE, NAMED_PERSON = "10893", "吴必定"
 PENDING = {
@@ -388,7 +392,16 @@ def test_expected_outcome_and_audit_by_role(client: TestClient, tokens: dict[str
     low, high = flag["interval_months"]
     assert low <= flag["expected_months"] <= high and flag["n_similar"] >= 5 and flag["evidence"]
     assert flag["deviation"] is None and flag["flag"] is False and flag["notify_judge"] is True
+    # 危险驾驶 is punished by 拘役 of at most six months (刑法第一百三十三条之一): the expectation says so
+    assert high <= 6 and flag["expected_penalty"] == "拘役" and flag["lawful_months"][1] == 6
     assert AuditLog(index_dir).tail(1)[0].action == "outcome.expect"
+    # no charge given: it is inferred from the facts, by the law's distinctions (drunk driving with a serious injury
+    # and full responsibility is 交通肇事), and the expectation stays in that charge's range
+    injury = {"id": "draft-2", "text": TRAFFIC_INJURY}
+    inferred = client.post("/api/audit/expected", json=injury, headers=auth(tokens["judge"])).json()
+    assert next(iter(inferred["charges_inferred"])) == "交通肇事" and inferred["reasons"][0].startswith("罪名未提供")
+    assert 0 <= inferred["interval_months"][0] <= inferred["interval_months"][1] <= 36  # 刑法第一百三十三条
+    assert "第一百三十三条" in inferred["tier"]
     with_outcome = {**draft, "outcome": {"imprisonment_months": 2}}
     assert client.post("/api/audit/expected", json=with_outcome, headers=auth(tokens["judge"])).status_code == 422
     assert client.post("/api/audit/expected", json=draft, headers=auth(tokens["admin"])).status_code == 403

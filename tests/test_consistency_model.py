@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from consistency.design import case_elements, frame_of
 from consistency.flags import Flag, flag_cases
+from consistency.legal_frame import penalty_law
 from consistency.model import MIN_SIMILAR, OutcomeModel
 from consistency.report import build_report, charge_matches
 from consistency.statutory import load_penalties
 from consistency.targets import TERM, Target
 from consistency.training import decided_cases
-from corpus.model import Judgment
+from corpus.model import Judgment, Outcome
 from corpus.parse import parse_record
 from corpus.readers import ReadProblem, read_records
 
@@ -56,12 +58,19 @@ def test_expectation_has_an_interval_and_evidence(model: OutcomeModel, docs: lis
     assert 0.6 <= sum(inside) / len(inside) <= 0.95  # nominal 80%
 
 
-def test_not_enough_similar_cases_is_an_answer(model: OutcomeModel, docs: list[Judgment]) -> None:
+def test_few_similar_cases_still_get_a_lawful_expectation_but_no_flag(
+    model: OutcomeModel, docs: list[Judgment]
+) -> None:
     cases, _ = decided_cases(_held(docs)[:1])
-    cases[0].charge = "非法组织卖血"
-    flag = flag_cases(model, cases, [None])[0]
-    assert flag.expected_months is None and flag.interval_months is None and not flag.flag
-    assert flag.reasons and flag.reasons[0].startswith("类案不足")
+    rare = replace(cases[0], charge="非法狩猎", charges=["非法狩猎"])
+    rare.frames["非法狩猎"] = frame_of("非法狩猎", rare.drivers, rare.circumstances, "在禁猎区使用禁用的工具狩猎")
+    flag = flag_cases(model, [rare], [Target(TERM, months=600.0)])[0]
+    assert flag.expected_months is not None and flag.n_similar < MIN_SIMILAR
+    low, high = flag.interval_months
+    assert 0 <= low <= flag.expected_months <= high <= 36  # 刑法第三百四十一条第二款: 三年以下
+    assert flag.lawful_months == [0.0, 36.0] and "第三百四十一条" in flag.tier
+    assert not flag.flag and flag.deviation is None  # thin evidence withholds the flag, never the expectation
+    assert flag.reasons[0].startswith("类案不足") and any("法定刑幅度" in n for n in flag.notes)
 
 
 def test_flags_deviation_sign_reasons_and_silence(model: OutcomeModel, docs: list[Judgment]) -> None:
@@ -84,12 +93,14 @@ def test_a_larger_amount_of_the_same_charge_is_expected_to_weigh_more(
 ) -> None:
     cases, _ = decided_cases(_held(docs))
     fraud = next(c for c in cases if c.charge == "诈骗" and c.drivers.amount_max > 0)
-    small, large = (
-        replace(fraud, drivers=replace(fraud.drivers, amount_max=yuan, amount_total=yuan))
-        for yuan in (3_000.0, 3_000_000.0)
-    )
-    low, high = model.predict([small, large])
+    variants = []
+    for yuan in (3_000.0, 3_000_000.0):
+        drivers = replace(fraud.drivers, amount_max=yuan, amount_total=yuan)
+        frames = {"诈骗": frame_of("诈骗", drivers, fraud.circumstances, "")}  # the amount selects the tier
+        variants.append(replace(fraud, drivers=drivers, frames=frames))
+    low, high = model.predict(variants)
     assert high.expected_months > 2 * low.expected_months
+    assert low.lawful_months[1] == 36 and high.lawful_months[0] == 120  # 刑法第二百六十六条: 三年以下 / 十年以上
 
 
 def test_no_term_is_its_own_outcome(docs: list[Judgment], data_dir: Path) -> None:
@@ -114,15 +125,76 @@ def test_model_round_trips(model: OutcomeModel, docs: list[Judgment], tmp_path: 
 def test_consistency_report_exports(docs: list[Judgment], tmp_path: Path) -> None:
     from consistency.export import export_report
 
-    theft = [d for d in docs if charge_matches(d, "故意伤害罪")]
-    report = build_report("故意伤害罪", theft)
-    assert report.cases == len(theft) > 20
+    injury = [d for d in docs if charge_matches(d, "故意伤害罪")]
+    report = build_report("故意伤害罪", injury, charge="故意伤害")
+    combined = [d.id for d in injury if len(set(d.charges)) > 1]
+    assert combined and report.combined_ids == combined  # 数罪并罚 apart from the single-charge statistics
+    assert report.cases == len(injury) - len(combined) > 20
     assert report.holdings[0]["role"] in ("多数", "相对多数")
     assert sum(h["cases"] for h in report.holdings) == report.cases
-    assert any(e["circumstance"] == "谅解" for e in report.circumstance_effects)
+    forgiven = next(e for e in report.circumstance_effects if e["circumstance"] == "谅解")
+    low, high = forgiven["interval_percent"]
+    assert low <= forgiven["effect_percent"] <= high and forgiven["strata"] >= 1
     written = export_report(report, tmp_path)
     for key in ("html", "docx", "distribution.png", "distribution.svg", "circumstances.svg", "spread.png"):
         assert written[key].stat().st_size > 0
     page = written["html"].read_text(encoding="utf-8")
     assert "多数" in page and "不构成对任何法官的评价或排名" in page
     json.dumps(report.holdings, ensure_ascii=False)
+
+
+def test_no_expectation_of_any_charge_leaves_its_statutory_range(model: OutcomeModel, docs: list[Judgment]) -> None:
+    law = penalty_law()
+    base, _ = decided_cases(_held(docs)[:1])
+    cases = []
+    for charge in law.charges:
+        frame = frame_of(charge, base[0].drivers, [], "")
+        if frame is not None:
+            cases.append(replace(base[0], id=f"c-{charge}", charge=charge, charges=[charge], frames={charge: frame}))
+    assert len(cases) > 500
+    for case, e in zip(cases, model.predict(cases), strict=True):
+        frame = case.frame
+        if e.kind == TERM:
+            low, high = e.interval_months
+            assert frame.lower <= low <= e.expected_months <= high <= frame.upper, case.charge
+            assert e.penalty != "拘役" or frame.detention
+        else:
+            assert (frame.life if e.kind == "life" else frame.death), case.charge
+
+
+def test_dangerous_driving_is_expected_as_detention_of_at_most_six_months(
+    model: OutcomeModel, docs: list[Judgment]
+) -> None:
+    driving = Judgment(
+        id="dd", text="被告人醉酒驾驶机动车在道路上行驶，血液中乙醇含量为185毫克/100毫升，致一人轻微伤。",
+        charges=["危险驾驶"], domain="criminal",
+    )  # fmt: skip
+    e = model.predict([case_elements(driving)])[0]
+    assert e.penalty == "拘役" and 1 <= e.expected_months <= 6 and e.interval_months[1] <= 6
+    assert e.lawful_months[1] == 6 and "第一百三十三条之一" in e.tier
+
+
+def test_several_charges_are_combined_under_article_69(model: OutcomeModel, docs: list[Judgment]) -> None:
+    two = Judgment(
+        id="two", charges=["盗窃", "诈骗"], domain="criminal",
+        text="被告人盗窃他人手机一部，价值人民币5000元；又虚构事实骗取被害人人民币40000元。",
+    )  # fmt: skip
+    e = model.predict([case_elements(two)])[0]
+    assert [t["charge"] for t in e.charge_terms] == ["盗窃", "诈骗"]
+    low, high = e.combined_months
+    terms = [t["expected_months"] for t in e.charge_terms]
+    assert low == max(terms) and high == min(sum(terms), 240)
+    assert any("刑法第六十九条" in n for n in e.notes)
+
+
+def test_a_theft_report_compares_mitigation_within_strata_and_drops_what_the_law_forbids(
+    docs: list[Judgment],
+) -> None:
+    theft = [d for d in docs if charge_matches(d, "盗窃罪")]
+    doomed = replace(theft[0], id="wrongly-read", charges=["盗窃"], outcomes=[Outcome("某", "死刑", death=True)])
+    report = build_report("盗窃罪", [*theft, doomed], charge="盗窃")
+    assert report.unlawful_ids == ["wrongly-read"] and "death" not in report.kinds  # 刑法第二百六十四条: no death
+    assert any("超出盗窃罪的法定刑" in n for n in report.notes)
+    effects = {e["circumstance"]: e for e in report.circumstance_effects}
+    # within strata of tier and amount, confession and forgiveness shorten a theft sentence
+    assert effects["坦白"]["effect_percent"] < 0 and effects["谅解"]["effect_percent"] < 0

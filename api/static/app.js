@@ -316,15 +316,28 @@ async function expectOutcome() {
   const body = { id: "draft", text: $("outcome-text").value, charges };
   const f = await (await api("POST", "/api/audit/expected", body)).json();
   const parts = [];
+  if (Object.keys(f.charges_inferred || {}).length) {
+    parts.push(el("div", {}, "罪名（系统从事实推断，待确认）：", Object.entries(f.charges_inferred).slice(0, 3)
+      .map(([c, p]) => `${c}（${p.toFixed(2)}）`).join("、")));
+  }
   if (f.expected_months === null) {
-    parts.push(el("div", {}, `未给出预期：${f.reasons.join("；") || "类案不足"}`));
+    parts.push(el("div", { class: "expected" }, `预期刑种：${f.expected_penalty}，依据类案 ${f.n_similar} 件`));
   } else {
     parts.push(el("div", { class: "expected" },
-      `预期刑期 ${months(f.expected_months)}（区间 ${months(f.interval_months[0])}–${months(f.interval_months[1])}），依据类案 ${f.n_similar} 件`));
+      `预期刑期：${f.expected_penalty} ${months(f.expected_months)}（区间 ${months(f.interval_months[0])}–${months(f.interval_months[1])}），依据类案 ${f.n_similar} 件`));
     const extra = [];
-    if (f.probation_share !== null) extra.push(`适用缓刑比例 ${Math.round(f.probation_share * 100)}%`);
-    if (f.expected_fine_yuan !== null) extra.push(`预期罚金 ${Math.round(f.expected_fine_yuan)} 元`);
+    if (f.probation_probability > 0) extra.push(`适用缓刑的可能性 ${Math.round(f.probation_probability * 100)}%`);
+    if (f.expected_fine_yuan !== null) extra.push(`类案罚金中位数 ${Math.round(f.expected_fine_yuan)} 元`);
     if (extra.length) parts.push(el("div", {}, extra.join("；")));
+  }
+  if (f.lawful_months) {
+    parts.push(el("div", {}, `法定刑幅度：${months(f.lawful_months[0])}–${months(f.lawful_months[1])}；${f.tier}`));
+  }
+  for (const t of f.charge_terms || []) {
+    parts.push(el("div", {}, `${t.charge}：${t.penalty} ${months(t.expected_months)}`));
+  }
+  for (const note of [...f.notes, ...f.reasons.filter((r) => r.startsWith("类案不足"))]) {
+    parts.push(el("div", { class: "note" }, note));
   }
   if (f.drivers.length) {
     parts.push(el("div", {}, "主要影响因素：", f.drivers.map((d) =>
@@ -350,9 +363,10 @@ function showConsistency(r) {
     table(["量刑档次", "观点", "件数", "占比"], r.holdings.map((h) =>
       [h.holding, h.role, h.cases, `${Math.round(h.share * 100)}%`]))];
   if (r.circumstance_effects.length) {
-    parts.push(el("h4", {}, "量刑情节的影响（刑期中位数，月）"), table(["情节", "有（件）", "有", "无（件）", "无", "差"],
-      r.circumstance_effects.map((e) => [e.circumstance, e.with_cases, e.with_median, e.without_cases,
-        e.without_median, e.difference])));
+    parts.push(el("h4", {}, "量刑情节的影响（同档次、同金额量级案件之间比较）"),
+      table(["情节", "有（件）", "无（件）", "分层数", "刑期变化", "90%区间"],
+        r.circumstance_effects.map((e) => [e.circumstance, e.with_cases, e.without_cases, e.strata,
+          `${e.effect_percent}%`, `${e.interval_percent[0]}% ～ ${e.interval_percent[1]}%`])));
   }
   const charts = el("div", { class: "charts" });
   for (const [name, title] of [["distribution", "刑期分布"], ["circumstances", "量刑情节"], ["spread", "地区差异"]]) {

@@ -12,9 +12,11 @@ import json
 from pathlib import Path
 
 from consistency.audit import audit_file, audit_index
+from consistency.model import MIN_SIMILAR
 from consistency.training import model_for_index
 from leian.commands._index_args import add_index_arguments, open_index
 from leian.errors import InputError
+from retrieval.searcher import Searcher
 
 __all__ = ["add_arguments", "run"]
 
@@ -38,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
         model = model_for_index(index, retrain=args.retrain)
         progress = not args.no_progress
         if args.cases is not None:
-            flags = audit_file(model, args.cases, silent=args.silent, progress=progress)
+            searcher = Searcher(index)
+            flags = audit_file(model, args.cases, silent=args.silent, progress=progress, infer=searcher.infer_charges)
         else:
             flags = audit_index(model, index, silent=args.silent, progress=progress)
     finally:
@@ -48,6 +51,6 @@ def run(args: argparse.Namespace) -> int:
         for flag in flags:
             f.write(json.dumps(flag.to_dict(), ensure_ascii=False) + "\n")
     flagged = sum(f.flag for f in flags)
-    guarded = sum(f.expected_months is None for f in flags)
-    print(f"审查 {len(flags)} 件，偏离预警 {flagged} 件，类案不足 {guarded} 件 → {args.out}")
+    guarded = sum(f.n_similar < MIN_SIMILAR for f in flags)
+    print(f"审查 {len(flags)} 件，偏离预警 {flagged} 件，类案不足（只给预期、不预警） {guarded} 件 → {args.out}")
     return 0

@@ -10,10 +10,9 @@ import argparse
 from pathlib import Path
 
 from consistency.export import export_report
-from consistency.report import build_report, charge_matches
+from consistency.report import build_report, select_cases
 from leian.commands._index_args import add_index_arguments, open_index
 from leian.errors import InputError
-from retrieval.searcher import Query, Searcher
 
 __all__ = ["add_arguments", "run"]
 
@@ -34,19 +33,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("检索内容为空 the query is empty")
     index = open_index(args)
     try:
-        if args.charge:
-            docs = [
-                d for d in index.store.iter_documents() if d.authority == "judgment" and charge_matches(d, args.charge)
-            ]
-            subject = args.charge.removesuffix("罪") + "罪"
-        else:
-            hits = Searcher(index).search(Query(args.query), k=args.k, explain=False).hits
-            docs = [d for d in index.store.get([h.id for h in hits]) if d is not None and d.authority == "judgment"]
-            subject = "检索类案"
+        subject, docs = select_cases(index, charge=args.charge, query=args.query, k=args.k)
     finally:
         index.close()
-    if not docs:
-        raise InputError(f"没有找到该罪名的案例 no decided case for {args.charge or 'the query'}")
-    written = export_report(build_report(subject, docs), args.out)
+    written = export_report(build_report(subject, docs, charge=args.charge or ""), args.out)
     print(f"{subject}：{len(docs)} 件 → {written['html']}，{written['docx']}")
     return 0
