@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -33,6 +33,7 @@ __all__ = [
     "drop_index",
     "ensure_index",
     "index_versions",
+    "multi_search",
     "swap_alias",
     "translate_errors",
     "versioned_name",
@@ -190,6 +191,27 @@ def drop_index(client: Elasticsearch, name: str) -> None:
     with translate_errors(f"dropping {name}"):
         for v in versions:
             client.indices.delete(index=versioned_name(name, v), ignore_unavailable=True)
+
+
+#: Searches sent per ``msearch`` request: a whole batch in one request (the ~2,500 calibration queries of a
+#: charge model, say) can run past the client's timeout on a small node, while small requests keep each wait short.
+MSEARCH_CHUNK = 64
+
+
+def multi_search(
+    client: Elasticsearch, bodies: Sequence[dict[str, Any]], *, header: dict[str, Any], what: str
+) -> list[dict[str, Any]]:
+    """The response of each search body (all sent with the same msearch ``header``: index, search type), in
+    order, as ``msearch`` requests of :data:`MSEARCH_CHUNK` searches; an error inside one response is left for
+    the caller to report."""
+    responses: list[dict[str, Any]] = []
+    with translate_errors(what):
+        for start in range(0, len(bodies), MSEARCH_CHUNK):
+            searches: list[dict[str, Any]] = []
+            for body in bodies[start : start + MSEARCH_CHUNK]:
+                searches += [header, body]
+            responses += client.msearch(searches=searches)["responses"]
+    return responses
 
 
 def bulk_ingest(

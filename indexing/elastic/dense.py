@@ -28,7 +28,7 @@ import numpy as np
 from elasticsearch import Elasticsearch
 
 from indexing.backends import Candidates
-from indexing.elastic.connection import ElasticIndexBase, bulk_ingest, connect, translate_errors
+from indexing.elastic.connection import ElasticIndexBase, bulk_ingest, connect, multi_search
 from indexing.hits import Hit
 from leian.errors import IndexStateError, InputError
 
@@ -132,7 +132,7 @@ class ElasticDenseIndex(ElasticIndexBase):
         if candidates is not None and len(candidates) != matrix.shape[0]:
             raise InputError(f"candidates must have one entry per query ({len(candidates)} != {matrix.shape[0]})")
         results: list[list[Hit]] = [[] for _ in range(matrix.shape[0])]
-        searches: list[dict[str, Any]] = []
+        bodies: list[dict[str, Any]] = []
         slots: list[int] = []
         for qi in range(matrix.shape[0]):
             allowed = candidates[qi] if candidates is not None else None
@@ -152,12 +152,11 @@ class ElasticDenseIndex(ElasticIndexBase):
             }
             if allowed is not None:
                 knn["filter"] = {"ids": {"values": list(allowed)}}
-            searches += [{"index": self.target}, {"knn": knn, "size": want, "_source": False}]
+            bodies.append({"knn": knn, "size": want, "_source": False})
             slots.append(qi)
-        if not searches:
+        if not bodies:
             return results
-        with translate_errors(f"searching {self.name}"):
-            responses = self.client.msearch(searches=searches)["responses"]
+        responses = multi_search(self.client, bodies, header={"index": self.target}, what=f"searching {self.name}")
         for qi, resp in zip(slots, responses, strict=True):
             if "error" in resp:
                 raise IndexStateError(f"Elasticsearch kNN search on {self.name} failed: {resp['error']}")

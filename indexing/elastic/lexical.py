@@ -33,7 +33,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from indexing.backends import Candidates
-from indexing.elastic.connection import ElasticIndexBase, bulk_ingest, connect, translate_errors
+from indexing.elastic.connection import ElasticIndexBase, bulk_ingest, connect, multi_search, translate_errors
 from indexing.hits import Hit
 from leian.errors import IndexStateError, InputError
 
@@ -121,18 +121,14 @@ class ElasticLexicalIndex(ElasticIndexBase):
         bulk_ingest(self.client, actions, what=f"indexing tokens into {self.name}")
 
     def idf(self, terms: Sequence[str]) -> dict[str, float]:
-        """Lucene's BM25 idf of each term present, from document counts fetched in one ``msearch``."""
+        """Lucene's BM25 idf of each term present, from document counts fetched through ``msearch``."""
         unique = [t for t in dict.fromkeys(_clean(t) for t in terms) if t]
         if not unique:
             return {}
-        searches: list[dict[str, Any]] = []
-        for term in unique:
-            searches += [
-                {"index": self.target},
-                {"size": 0, "track_total_hits": True, "query": {"term": {"tokens": term}}},
-            ]
-        with translate_errors(f"counting terms in {self.name}"):
-            responses = self.client.msearch(searches=searches)["responses"]
+        what = f"counting terms in {self.name}"
+        bodies = [{"size": 0, "track_total_hits": True, "query": {"term": {"tokens": term}}} for term in unique]
+        responses = multi_search(self.client, bodies, header={"index": self.target}, what=what)
+        with translate_errors(what):
             n = self.client.count(index=self.target)["count"]
         out = {}
         for term, resp in zip(unique, responses, strict=True):
@@ -147,36 +143,34 @@ class ElasticLexicalIndex(ElasticIndexBase):
         bulk_ingest(self.client, actions, what=f"deleting from {self.name}")
 
     def batch_search(self, queries: Sequence[Sequence[str]], k: int, candidates: Candidates = None) -> list[list[Hit]]:
-        """The ``k`` best documents per tokenised query, sorted by (-score, id), in one ``msearch``."""
+        """The ``k`` best documents per tokenised query, sorted by (-score, id), through ``msearch``."""
         if candidates is not None and len(candidates) != len(queries):
             raise InputError(f"candidates must have one entry per query ({len(candidates)} != {len(queries)})")
         results: list[list[Hit]] = [[] for _ in queries]
         size = min(k, MAX_RESULT_WINDOW)
-        searches: list[dict[str, Any]] = []
+        bodies: list[dict[str, Any]] = []
         slots: list[int] = []
         for qi, query in enumerate(queries):
             allowed = candidates[qi] if candidates is not None else None
             body = self._query(query, allowed)
             if body is None or size <= 0:
                 continue
-            header: dict[str, Any] = {"index": self.target}
-            if self.shards > 1:
-                header["search_type"] = "dfs_query_then_fetch"
-            searches += [
-                header,
+            bodies.append(
                 {
                     "query": body,
                     "size": size,
                     "sort": [{"_score": "desc"}, {"id": "asc"}],
                     "_source": False,
                     "track_total_hits": False,
-                },
-            ]
+                }
+            )
             slots.append(qi)
-        if not searches:
+        if not bodies:
             return results
-        with translate_errors(f"searching {self.name}"):
-            responses = self.client.msearch(searches=searches)["responses"]
+        header: dict[str, Any] = {"index": self.target}
+        if self.shards > 1:
+            header["search_type"] = "dfs_query_then_fetch"
+        responses = multi_search(self.client, bodies, header=header, what=f"searching {self.name}")
         for qi, resp in zip(slots, responses, strict=True):
             if "error" in resp:
                 raise IndexStateError(f"Elasticsearch search on {self.name} failed: {resp['error']}")

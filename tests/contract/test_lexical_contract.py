@@ -108,6 +108,17 @@ def test_ties_break_by_id_and_k_cuts_after_sorting(lexical: Any) -> None:
     assert lexical.search([], 5) == []
 
 
+def test_a_batch_larger_than_one_request_is_search_of_each(lexical: Any, corpus: dict[str, list[str]]) -> None:
+    # Calibrating a charge model searches thousands of queries at once; Elasticsearch gets them in several requests.
+    index(lexical, corpus)
+    queries = [toks[i : i + 2] for toks in corpus.values() for i in range(0, 60, 2)][:150]
+    pool = set(list(corpus)[:3])
+    batch = lexical.batch_search(queries, 4, candidates=[pool if i % 2 else None for i in range(len(queries))])
+    assert len(batch) == len(queries) == 150
+    for i, (query, hits) in enumerate(zip(queries, batch, strict=True)):
+        assert hits == lexical.search(query, 4, candidates=pool if i % 2 else None)
+
+
 def test_candidates_restrict_results(lexical: Any, corpus: dict[str, list[str]]) -> None:
     index(lexical, corpus)
     query = ["被告人", "被害人", "盗窃", "价值", "人民币"]
