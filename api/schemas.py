@@ -509,6 +509,26 @@ class ReportOut(BaseModel):
     candidates: list[CandidateOut]
 
 
+class GuidelineStepOut(BaseModel):
+    """One step of the sentencing guideline's calculation."""
+
+    stage: str  # 量刑起点 / 基准刑 / 调节 / 宣告刑
+    months: float
+    text: str
+    paragraph: str  # of 法发〔2021〕21号
+
+
+class GuidelineOut(BaseModel):
+    """The guideline's calculation for the case's charge: 量刑起点 → 基准刑 → 宣告刑."""
+
+    charge: str
+    starting_range_months: list[float]
+    starting_point_months: float
+    base_months: float
+    declared_months: float
+    steps: list[GuidelineStepOut]
+
+
 class FlagOut(BaseModel):
     """The expectation for one case and, when its outcome was given, the deviation flag (months)."""
 
@@ -534,6 +554,7 @@ class FlagOut(BaseModel):
     tier: str = ""
     charge_terms: list[dict[str, Any]] = []
     combined_months: list[float] | None = None
+    guideline: GuidelineOut | None = None
     notes: list[str] = []
     charges_inferred: dict[str, float] = {}
 

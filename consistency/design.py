@@ -17,13 +17,22 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from consistency.features import Drivers, driver_text, extract_drivers
-from consistency.legal_frame import LegalFrame, legal_frame
+from consistency.legal_frame import LegalFrame, guideline_calculation, legal_frame
 from consistency.statutory import PENALTY_FEATURES, Penalty, statutory_features
 from consistency.targets import canonical_charge, primary_charge
 from corpus.circumstances import CIRCUMSTANCES, extract_circumstances
 from corpus.model import Judgment
 
-__all__ = ["FRAME_FEATURES", "CaseElements", "DesignSpace", "case_elements", "code_section", "frame_features"]
+__all__ = [
+    "FRAME_FEATURES",
+    "GUIDELINE_FEATURES",
+    "CaseElements",
+    "DesignSpace",
+    "case_elements",
+    "code_section",
+    "frame_features",
+    "guideline_features",
+]
 
 #: HistGradientBoosting takes at most 255 categories per feature; the rest share the last code.
 _MAX_CATEGORIES = 254
@@ -130,9 +139,9 @@ class DesignSpace:
             ["charge", "court_level", "province", "charge_median", "charge_iqr", "charge_log_count"]
             + ["article_median", "article_iqr", "article_log_count"]
             + ["section_median", "section_iqr", "section_log_count"]
-
             + list(PENALTY_FEATURES)
             + list(FRAME_FEATURES)
+            + list(GUIDELINE_FEATURES)
             + drivers
             + [f"circ:{c}" for c in CIRCUMSTANCES]
             + [f"art:{a}" for a in self.articles]
@@ -152,7 +161,8 @@ class DesignSpace:
         rows = np.zeros((len(cases), len(self.columns)), dtype=np.float32)
         n_drivers = len(Drivers().vector())
         frame0 = _FIXED + len(PENALTY_FEATURES)
-        driver0 = frame0 + len(FRAME_FEATURES)
+        guide0 = frame0 + len(FRAME_FEATURES)
+        driver0 = guide0 + len(GUIDELINE_FEATURES)
         circ0 = driver0 + n_drivers
         art0 = circ0 + len(CIRCUMSTANCES)
         for r, c in enumerate(cases):
@@ -166,7 +176,8 @@ class DesignSpace:
             row[6:9] = min(specific, key=lambda s: s[2]) if specific else self.prior
             row[9:12] = self.section_stats.get(code_section(c.articles), self.prior)  # type: ignore[arg-type]
             row[_FIXED:frame0] = statutory_features(c.articles, self.penalties)
-            row[frame0:driver0] = frame_features(c.frame)
+            row[frame0:guide0] = frame_features(c.frame)
+            row[guide0:driver0] = guideline_features(c)
             row[driver0:circ0] = list(c.drivers.vector().values())
             for name in c.circumstances:
                 if name in circ_col:
@@ -190,6 +201,20 @@ def frame_features(frame: LegalFrame | None) -> list[float]:
     return [1.0, math.log1p(frame.lower), math.log1p(frame.upper), float(frame.life), float(frame.death),
             float(frame.detention), float(frame.non_custodial), float(frame.reduced),
             float(frame.tier.level if frame.tier else 0)]  # fmt: skip
+
+
+#: The sentencing guideline's reading of the case (法发〔2021〕21号): the starting point of its tier, the factor its
+#: circumstances apply, and the 宣告刑 they give from the starting point (log months).
+GUIDELINE_FEATURES = ("guideline_known", "guideline_start", "guideline_factor", "guideline_declared")
+
+
+def guideline_features(case: CaseElements) -> list[float]:
+    """The :data:`GUIDELINE_FEATURES` of a case (zeros for a crime the guideline leaves out)."""
+    calculation = guideline_calculation(case.frame, case.circumstances)
+    if calculation is None:
+        return [0.0] * len(GUIDELINE_FEATURES)
+    return [1.0, math.log1p(calculation.starting_point.point), math.log(max(calculation.factor, 0.01)),
+            math.log1p(calculation.declared_months)]  # fmt: skip
 
 
 def code_section(articles: Sequence[int]) -> int | None:

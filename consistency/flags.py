@@ -59,6 +59,7 @@ class Flag:
     tier: str = ""
     charge_terms: list[dict[str, Any]] = field(default_factory=list)
     combined_months: list[float] | None = None
+    guideline: dict[str, Any] | None = None  # the sentencing guideline's calculation: 量刑起点 → 基准刑 → 宣告刑
     notes: list[str] = field(default_factory=list)
     charges_inferred: dict[str, float] = field(default_factory=dict)  # the case named none: what was inferred
 
@@ -170,6 +171,7 @@ def flag_cases(
                 tier=exp.tier,
                 charge_terms=exp.charge_terms,
                 combined_months=list(exp.combined_months) if exp.combined_months else None,
+                guideline=exp.guideline,
                 notes=exp.notes,
             )
         )

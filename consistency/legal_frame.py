@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from consistency.features import Drivers
+from law.guideline import Calculation, guideline
 from law.penalties import Bounds, PenaltyLaw, Tier
 from leian.errors import NotFoundError
 
-__all__ = ["MITIGATING", "LegalFrame", "legal_frame", "penalty_law"]
+__all__ = ["MITIGATING", "LegalFrame", "guideline_calculation", "legal_frame", "penalty_law"]
 
 #: Circumstances under which the Criminal Law lets (or makes) the court punish below the tier (减轻处罚): 未遂
 #: (第二十三条), 中止 (第二十四条), 预备 (第二十二条), 从犯 (第二十七条), 胁从犯 (第二十八条), 自首 and 立功
@@ -175,3 +176,13 @@ def legal_frame(charge: str, drivers: Drivers, circumstances: Iterable[str], tex
         reduced=reduced,
         basis=f"{tier.article}第{tier.level}档（{tier.condition[:40]}）：{basis}",
     )
+
+
+def guideline_calculation(
+    frame: LegalFrame | None, circumstances: Iterable[str], base_estimate: float | None = None
+) -> Calculation | None:
+    """The sentencing guideline's calculation for a case in ``frame`` (None: a crime the guideline leaves out)."""
+    if frame is None or frame.tier is None:
+        return None
+    lawful = (frame.lower, frame.upper)
+    return guideline().calculate(frame.charge, frame.tier.level, list(circumstances), lawful, base_estimate)

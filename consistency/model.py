@@ -35,7 +35,7 @@ from sklearn.model_selection import KFold
 from threadpoolctl import threadpool_limits
 
 from consistency.design import CaseElements, DesignSpace
-from consistency.legal_frame import LegalFrame
+from consistency.legal_frame import LegalFrame, guideline_calculation
 from consistency.statutory import Penalty
 from consistency.targets import DEATH, LIFE, TERM, Target
 from law.penalties import combined_term
@@ -55,7 +55,7 @@ _EVIDENCE = 5
 #: Above this probability of no prison term at all, the expected term is 0 months.
 _NO_TERM = 0.5
 _FOLDS = 3
-_FORMAT = "leian-outcome-model/4"  # 3: Code-section statistics; 4: the statutory frame, a probation classifier
+_FORMAT = "leian-outcome-model/5"  # 4: the statutory frame, a probation classifier; 5: the sentencing guideline
 #: OpenMP threads for the boosting models. On the two shared cores Leian targets, more threads spin-wait against
 #: each other and the other processes: one thread fitted 3,000 cases in 24 s where the default took minutes.
 THREADS = 1
@@ -82,6 +82,7 @@ class Expectation:
     tier: str = ""  # the tier and how it was chosen, with its article
     charge_terms: list[dict[str, Any]] = field(default_factory=list)  # several charges: each one's expectation
     combined_months: tuple[float, float] | None = None  # several charges: 刑法第六十九条's range
+    guideline: dict[str, Any] | None = None  # the sentencing guideline's calculation, step by step
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -217,13 +218,20 @@ class OutcomeModel:
             sigma = np.maximum(self.spread.predict(x), 0.05)  # type: ignore[union-attr]
             grave, none = self._probabilities(x)
             suspended = self.probation.predict_proba(x)[:, 1] if self.probation is not None else np.zeros(len(x))
+            # the 基准刑 similar cases suggest: the same case without its circumstances
+            bare = np.expm1(np.maximum(self.point.predict(self.space.transform(  # type: ignore[union-attr]
+                [replace(c, circumstances=[]) for c in cases])), 0.0))  # fmt: skip
         scaled = ((x[:, 3:] - self.scale_mean) / self.scale_std).astype(np.float32)
         skip = set(exclude)
         out = []
         for i, case in enumerate(cases):
             similar = self._similar(case.charge, scaled[i], skip)
             estimates = (float(mu[i]), float(sigma[i]), float(grave[i]), float(none[i]), float(suspended[i]))
-            out.append(self._expectation(case, similar, *estimates))
+            expectation = self._expectation(case, similar, *estimates)
+            calculation = guideline_calculation(case.frame, case.circumstances, float(bare[i]))
+            if calculation is not None and expectation.kind == TERM:
+                expectation.guideline = calculation.to_dict()
+            out.append(expectation)
         return out
 
     def _similar(self, charge: str, row: np.ndarray, skip: set[str]) -> list[int]:

@@ -28,6 +28,7 @@ from sklearn.metrics import roc_auc_score
 from consistency.audit import batches
 from consistency.design import CaseElements
 from consistency.flags import flag_cases
+from consistency.legal_frame import guideline_calculation
 from consistency.model import NOMINAL, OutcomeModel
 from consistency.statutory import load_penalties
 from consistency.targets import DEATH, LIFE, TERM, Target
@@ -112,6 +113,15 @@ def _baselines(
     return per_charge, nearest
 
 
+def _guideline_alone(cases: Sequence[CaseElements]) -> dict[int, float]:
+    """The guideline's 宣告刑 from the starting point (no increment) for each case whose crime it covers."""
+    out = {}
+    for i, case in enumerate(cases):
+        if len(set(case.charges)) <= 1 and (calc := guideline_calculation(case.frame, case.circumstances)):
+            out[i] = calc.declared_months
+    return out
+
+
 def _outliers(model: OutcomeModel, cases: Sequence[CaseElements], targets: Sequence[Target]) -> dict[str, float]:
     rng = random.Random(0)
     positive = [i for i, t in enumerate(targets) if t.kind == TERM and t.months > 0]
@@ -156,12 +166,19 @@ def outcome_section(settings: Settings | None = None, folds: int = 3) -> str:
     outside = _outside(model, test_cases)
     per_charge, nearest = _baselines(model, train_cases, train_targets, test_cases)
     constant = [18.0] * len(truth)
+    alone = _guideline_alone(test_cases)
+    covered = sorted(alone)
     rows = [
         ("a constant 18 months (baseline)", term_score(constant, truth), lawbench_score(constant, truth)),
         ("per-charge median (baseline)", term_score(per_charge, truth), lawbench_score(per_charge, truth)),
         ("nearest 10 same-charge cases, median (baseline)", term_score(nearest, truth), lawbench_score(nearest, truth)),
         (f"**Leian, every case** (an expectation for {len(predicted):,} of {len(truth):,})",
          term_score(predicted, truth), lawbench_score(predicted, truth)),
+        (f"the sentencing guideline alone: starting point × circumstances, single-charge cases it covers"
+         f" ({len(covered)})", term_score([alone[i] for i in covered], [truth[i] for i in covered]),
+         lawbench_score([alone[i] for i in covered], [truth[i] for i in covered])),
+        (f"Leian on the same {len(covered)} cases", term_score([predicted[i] for i in covered],
+         [truth[i] for i in covered]), lawbench_score([predicted[i] for i in covered], [truth[i] for i in covered])),
         (f"Leian, cases with ≥ 10 same-charge cases ({len(guarded)})",
          term_score([predicted[i] for i in guarded], [truth[i] for i in guarded]),
          lawbench_score([predicted[i] for i in guarded], [truth[i] for i in guarded])),
@@ -175,7 +192,16 @@ def outcome_section(settings: Settings | None = None, folds: int = 3) -> str:
         keep = [i for i in lecard if i not in set(held)] + cail
         fold_model = OutcomeModel(penalties).fit([train_cases[i] for i in keep], [train_targets[i] for i in keep])
         lecard_pred.update(zip(held, _predicted_cail(fold_model, [train_cases[i] for i in held]), strict=True))
-    lecard_score = term_score([lecard_pred[i] for i in lecard], [train_targets[i].cail_months for i in lecard])
+    lecard_truth = {i: train_targets[i].cail_months for i in lecard}
+    lecard_score = term_score([lecard_pred[i] for i in lecard], [lecard_truth[i] for i in lecard])
+    lecard_alone = _guideline_alone([train_cases[i] for i in lecard])
+    guided = [lecard[j] for j in sorted(lecard_alone)]
+    guideline_rows = [
+        (f"the sentencing guideline alone, LeCaRD judgments of the crimes it covers ({len(guided):,})",
+         term_score([lecard_alone[j] for j in sorted(lecard_alone)], [lecard_truth[i] for i in guided])),
+        (f"Leian on the same {len(guided):,} judgments, {folds}-fold cross-validation",
+         term_score([lecard_pred[i] for i in guided], [lecard_truth[i] for i in guided])),
+    ]  # fmt: skip
     outliers = _outliers(model, test_cases, test_targets)
     t0 = time.perf_counter()
     audit_flags = [f for batch in batches(list(range(len(train_cases)))) for f in flag_cases(
@@ -190,6 +216,11 @@ def outcome_section(settings: Settings | None = None, folds: int = 3) -> str:
         "|---|---|---|",
         *[f"| {name} | {value:.1f} | {lawbench:.1f} |" for name, value, lawbench in rows],
         f"| Leian, LeCaRD judgments, {folds}-fold cross-validation ({len(lecard):,} cases) | {lecard_score:.1f} | – |",
+        *[f"| {name} | {value:.1f} | – |" for name, value in guideline_rows],
+        "",
+        "The guideline alone is 法发〔2021〕21号's calculation from the middle of the starting-point range with the"
+        " middle of each circumstance's range, bounded by the statutory range (`law/data/guideline.json`); the"
+        " CAIL2018 test slice is mostly charges the guideline does not cover.",
         "",
         f"Expectations outside the statutory range of their charge (point or interval; CAIL2018 test): **{outside}**"
         f" of {len(test_cases):,}. Each is bounded by the tier its facts select in `law/data/penalties.json`"

@@ -402,6 +402,10 @@ def test_expected_outcome_and_audit_by_role(client: TestClient, tokens: dict[str
     assert next(iter(inferred["charges_inferred"])) == "交通肇事" and inferred["reasons"][0].startswith("罪名未提供")
     assert 0 <= inferred["interval_months"][0] <= inferred["interval_months"][1] <= 36  # 刑法第一百三十三条
     assert "第一百三十三条" in inferred["tier"]
+    # the sentencing guideline's calculation for 交通肇事 致人重伤: 四、（一）1(1)'s starting point, inside the range
+    steps = inferred["guideline"]["steps"]
+    assert steps[0]["stage"] == "量刑起点" and steps[0]["paragraph"].startswith("四、（一）")
+    assert inferred["lawful_months"][0] <= inferred["guideline"]["declared_months"] <= inferred["lawful_months"][1]
     with_outcome = {**draft, "outcome": {"imprisonment_months": 2}}
     assert client.post("/api/audit/expected", json=with_outcome, headers=auth(tokens["judge"])).status_code == 422
     assert client.post("/api/audit/expected", json=draft, headers=auth(tokens["admin"])).status_code == 403

@@ -174,6 +174,22 @@ def test_dangerous_driving_is_expected_as_detention_of_at_most_six_months(
     assert e.lawful_months[1] == 6 and "第一百三十三条之一" in e.tier
 
 
+def test_the_expectation_shows_the_guidelines_calculation_inside_the_lawful_range(model: OutcomeModel) -> None:
+    theft = Judgment(
+        id="theft", charges=["盗窃"], domain="criminal",
+        text="被告人入户盗窃被害人现金人民币8000元。被告人系累犯，到案后如实供述，退赔被害人全部损失，取得谅解。",
+    )  # fmt: skip
+    e = model.predict([case_elements(theft)])[0]
+    steps = e.guideline["steps"]
+    assert [s["stage"] for s in steps][:2] == ["量刑起点", "基准刑"] and steps[-1]["stage"] == "宣告刑"
+    assert e.guideline["starting_range_months"] == [1.0, 12.0]  # 四、（十一）1(1): 数额较大 or 入户盗窃
+    assert all(s["paragraph"] for s in steps)
+    low, high = e.lawful_months
+    assert low <= e.guideline["declared_months"] <= high
+    adjusted = " ".join(s["text"] for s in steps if s["stage"] == "调节")
+    assert "累犯" in adjusted and "退赃退赔" in adjusted
+
+
 def test_several_charges_are_combined_under_article_69(model: OutcomeModel, docs: list[Judgment]) -> None:
     two = Judgment(
         id="two", charges=["盗窃", "诈骗"], domain="criminal",

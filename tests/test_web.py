@@ -181,6 +181,7 @@ def test_a_judge_builds_decides_and_exports_a_report(
     wait.until(lambda d: "预期刑期" in d.find_element(By.ID, "expectation").text)
     shown = browser.find_element(By.ID, "expectation").text
     assert "预期刑期：拘役" in shown and "法定刑幅度" in shown and "第一百三十三条之一" in shown
+    assert "法发〔2021〕21号" in shown and "宣告刑" in shown  # the guideline's calculation, step by step
     browser.find_element(By.ID, "consistency-charge").send_keys("危险驾驶罪")
     browser.find_element(By.ID, "consistency-charge-run").click()
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#consistency img.chart")) == 3)
