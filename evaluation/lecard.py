@@ -21,7 +21,7 @@ from retrieval.searcher import Query, Searcher
 __all__ = ["DEV_INDEX", "PUBLISHED", "dev_index", "dev_sources", "lecard_runs", "load_lecard"]
 
 DEV_INDEX = "lecard-dev"
-PUBLISHED = {"sailer.run": "SAILER (published run)", "bm25_lecard.run": "LeCaRD BM25", "lmir_lecard.run": "LeCaRD LMIR"}
+PUBLISHED = {"sailer.run": "SAILER", "bm25_lecard.run": "LeCaRD BM25", "lmir_lecard.run": "LeCaRD LMIR"}
 
 
 def dev_sources(settings: Settings) -> list[Path]:
