@@ -526,6 +526,7 @@ class GuidelineOut(BaseModel):
     starting_point_months: float
     base_months: float
     declared_months: float
+    checked: str = ""  # how far the crime's figures were checked against copies of the official text
     steps: list[GuidelineStepOut]
 
 

@@ -24,7 +24,7 @@ from law.guideline import Calculation, guideline
 from law.penalties import Bounds, PenaltyLaw, Tier
 from leian.errors import NotFoundError
 
-__all__ = ["MITIGATING", "LegalFrame", "guideline_calculation", "legal_frame", "penalty_law"]
+__all__ = ["MITIGATING", "LegalFrame", "guided", "guideline_calculation", "legal_frame", "penalty_law"]
 
 #: Circumstances under which the Criminal Law lets (or makes) the court punish below the tier (减轻处罚): 未遂
 #: (第二十三条), 中止 (第二十四条), 预备 (第二十二条), 从犯 (第二十七条), 胁从犯 (第二十八条), 自首 and 立功
@@ -175,6 +175,15 @@ def legal_frame(charge: str, drivers: Drivers, circumstances: Iterable[str], tex
         non_custodial=bounds.non_custodial or bounds.exemption or reduced,
         reduced=reduced,
         basis=f"{tier.article}第{tier.level}档（{tier.condition[:40]}）：{basis}",
+    )
+
+
+def guided(frame: LegalFrame | None) -> bool:
+    """Whether the sentencing guideline has a starting point for the tier of ``frame``."""
+    return (
+        frame is not None
+        and frame.tier is not None
+        and bool(guideline().starting_point(frame.charge, frame.tier.level))
     )
 
 

@@ -35,7 +35,7 @@ from sklearn.model_selection import KFold
 from threadpoolctl import threadpool_limits
 
 from consistency.design import CaseElements, DesignSpace
-from consistency.legal_frame import LegalFrame, guideline_calculation
+from consistency.legal_frame import LegalFrame, guided, guideline_calculation
 from consistency.statutory import Penalty
 from consistency.targets import DEATH, LIFE, TERM, Target
 from law.penalties import combined_term
@@ -218,9 +218,11 @@ class OutcomeModel:
             sigma = np.maximum(self.spread.predict(x), 0.05)  # type: ignore[union-attr]
             grave, none = self._probabilities(x)
             suspended = self.probation.predict_proba(x)[:, 1] if self.probation is not None else np.zeros(len(x))
-            # the 基准刑 similar cases suggest: the same case without its circumstances
-            bare = np.expm1(np.maximum(self.point.predict(self.space.transform(  # type: ignore[union-attr]
-                [replace(c, circumstances=[]) for c in cases])), 0.0))  # fmt: skip
+            # the 基准刑 similar cases suggest, for the cases the guideline covers: the same case without circumstances
+            guided_rows = [i for i, c in enumerate(cases) if guided(c.frame)]
+            bare = self.point.predict(self.space.transform(  # type: ignore[union-attr]
+                [replace(cases[i], circumstances=[]) for i in guided_rows])) if guided_rows else []  # fmt: skip
+            base = {i: math.expm1(max(float(b), 0.0)) for i, b in zip(guided_rows, bare, strict=True)}
         scaled = ((x[:, 3:] - self.scale_mean) / self.scale_std).astype(np.float32)
         skip = set(exclude)
         out = []
@@ -228,9 +230,9 @@ class OutcomeModel:
             similar = self._similar(case.charge, scaled[i], skip)
             estimates = (float(mu[i]), float(sigma[i]), float(grave[i]), float(none[i]), float(suspended[i]))
             expectation = self._expectation(case, similar, *estimates)
-            calculation = guideline_calculation(case.frame, case.circumstances, float(bare[i]))
-            if calculation is not None and expectation.kind == TERM:
-                expectation.guideline = calculation.to_dict()
+            if i in base and expectation.kind == TERM:
+                calculation = guideline_calculation(case.frame, case.circumstances, base[i])
+                expectation.guideline = calculation.to_dict() if calculation else None
             out.append(expectation)
         return out
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -132,7 +132,6 @@ class Guideline:
     adjustments: dict[str, list[Adjustment]]
     first: frozenset[str]
     first_paragraph: str
-    method: list[dict[str, str]] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path = _DATA) -> Guideline:
@@ -171,7 +170,6 @@ class Guideline:
             adjustments=adjustments,
             first=frozenset(data["first"]["circumstances"]),
             first_paragraph=data["first"]["paragraph"],
-            method=data.get("method", []),
         )
 
     def starting_point(self, charge: str, tier: int) -> StartingPoint | None:
@@ -190,10 +188,7 @@ class Guideline:
         (三、14) and takes its larger range when one of them is present.
         """
         present = set(circumstances)
-        replaced: set[str] = set()
-        for entry in self.adjustments.get("认罪认罚", []):
-            if "认罪认罚" in present:
-                replaced |= set(entry.not_with) & present
+        replaced = {n for name in present for e in self.adjustments.get(name, ()) for n in e.not_with} & present
         out: list[Adjustment] = []
         consumed: set[str] = set()
         for name in sorted(present - replaced, key=self._order):
@@ -244,7 +239,7 @@ class Guideline:
             text = f"指导意见直接规定宣告刑的幅度，以其中点为基准：{base:g}个月"
         elif base_estimate is not None:
             base = min(max(base_estimate, start.months[0]), lawful[1])
-            text = f"起点加上数额、次数、后果等增加的刑罚量（依同档次类案估计）：{base:.1f}个月"
+            text = f"{crime.increments or '按犯罪数额、次数、后果等增加刑罚量'}（依同档次类案估计）：{base:.1f}个月"
         else:
             text = f"未估计增加的刑罚量，以量刑起点为基准刑：{base:g}个月"
         steps.append(Step("基准刑", base, text, crime.paragraph))
@@ -290,7 +285,8 @@ def _starting_point(entry: dict[str, Any]) -> StartingPoint:
 def _start_text(start: StartingPoint) -> str:
     low, high = start.months
     span = f"{low:g}个月" if low == high else f"{low:g}至{high:g}个月"
-    return f"{start.when}：在{span}幅度内确定量刑起点，取{start.point:g}个月"
+    text = f"{start.when}：在{span}幅度内确定量刑起点，取{start.point:g}个月"
+    return f"{text}（{start.except_}）" if start.except_ else text
 
 
 def _percent(rate: float) -> str:

@@ -334,7 +334,8 @@ async function expectOutcome() {
     parts.push(el("div", {}, `法定刑幅度：${months(f.lawful_months[0])}–${months(f.lawful_months[1])}；${f.tier}`));
   }
   if (f.guideline) {
-    parts.push(el("div", {}, "按《关于常见犯罪的量刑指导意见（试行）》（法发〔2021〕21号）计算："));
+    parts.push(el("div", {}, "按《关于常见犯罪的量刑指导意见（试行）》（法发〔2021〕21号）计算",
+      f.guideline.checked ? `（该罪数据核对：${f.guideline.checked}）：` : "："));
     parts.push(el("ol", { class: "guideline-steps" }, ...f.guideline.steps.map((s) =>
       el("li", {}, `${s.stage}：${s.text}${s.paragraph ? `（${s.paragraph}）` : ""}`))));
   }
