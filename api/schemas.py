@@ -535,6 +535,7 @@ class FlagOut(BaseModel):
 
     id: str
     expected_months: float | None
+    expected_term_months: float | None = None  # should a prison term be imposed; a decided term is measured on it
     interval_months: list[float] | None
     deviation: float | None
     flag: bool

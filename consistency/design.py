@@ -1,7 +1,8 @@
 """The design matrix: one row of legal elements per case, in a fixed column order learnt from the training cases.
 
 Columns: the primary charge (categorical), how the charge's cases and the cited specific provisions' cases were
-sentenced (median, spread, count), the statutory penalty range of the cited provisions, the drivers of
+sentenced (median, spread, count), the statutory penalty range of the cited provisions, the term and the chance of
+no term the facts' wording predicts (:mod:`consistency.fact_text`, out-of-fold on the training cases), the drivers of
 :mod:`consistency.features`, one column per sentencing circumstance, the statutory articles most cited, court level
 and province (categorical: courts and regions explain much of the variation).
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from consistency.fact_text import FACT_CHARS, TEXT_FEATURES, FactTextModel, TextStack
 from consistency.features import Drivers, driver_text, extract_drivers
 from consistency.legal_frame import LegalFrame, guideline_calculation, legal_frame
 from consistency.statutory import PENALTY_FEATURES, Penalty, statutory_features
@@ -61,6 +63,7 @@ class CaseElements:
     drivers: Drivers = field(default_factory=Drivers)
     #: Per charge, the tier the facts select and the lawful range (None for a charge the penalty data lacks).
     frames: dict[str, LegalFrame | None] = field(default_factory=dict)
+    facts: str = ""  # the beginning of the facts (:data:`consistency.fact_text.FACT_CHARS`), for the text features
 
     @property
     def frame(self) -> LegalFrame | None:
@@ -89,6 +92,7 @@ def case_elements(doc: Judgment, text: str | None = None) -> CaseElements:
         province=doc.province,
         drivers=drivers,
         frames={c: frame_of(c, drivers, circumstances, facts) for c in dict.fromkeys([charge, *charges])},
+        facts=facts[:FACT_CHARS],
     )
 
 
@@ -105,6 +109,26 @@ class DesignSpace:
     section_stats: dict[int, tuple[float, float, float]] = field(default_factory=dict)
     prior: tuple[float, float, float] = (0.0, 0.0, 0.0)
     columns: list[str] = field(default_factory=list)
+    text: FactTextModel | None = None
+
+    def fit_transform(
+        self, cases: Sequence[CaseElements], log_months: np.ndarray, no_term: np.ndarray
+    ) -> tuple[np.ndarray, TextStack]:
+        """Learn the layout, the statistics and the text model; the training cases' design matrix, whose text
+        features are out-of-fold, and the stack that refits them on subsets (``log_months`` = log1p of the term,
+        NaN for life or death; ``no_term``: no prison term at all)."""
+        self.fit(cases, np.where(no_term, np.nan, log_months))
+        stack = TextStack([c.facts for c in cases], log_months, no_term)
+        self.text = stack.model()
+        x = self.transform(cases)
+        x[:, self.text_columns] = stack.out_of_fold(np.arange(len(cases)))
+        return x, stack
+
+    @property
+    def text_columns(self) -> slice:
+        """Where the :data:`~consistency.fact_text.TEXT_FEATURES` are in a row."""
+        start = self.columns.index(TEXT_FEATURES[0])
+        return slice(start, start + len(TEXT_FEATURES))
 
     def fit(self, cases: Sequence[CaseElements], log_months: np.ndarray) -> DesignSpace:
         """Learn the categories and the per-charge sentencing statistics (``log_months`` = log1p of terms)."""
@@ -142,6 +166,7 @@ class DesignSpace:
             + list(PENALTY_FEATURES)
             + list(FRAME_FEATURES)
             + list(GUIDELINE_FEATURES)
+            + list(TEXT_FEATURES)
             + drivers
             + [f"circ:{c}" for c in CIRCUMSTANCES]
             + [f"art:{a}" for a in self.articles]
@@ -162,7 +187,8 @@ class DesignSpace:
         n_drivers = len(Drivers().vector())
         frame0 = _FIXED + len(PENALTY_FEATURES)
         guide0 = frame0 + len(FRAME_FEATURES)
-        driver0 = guide0 + len(GUIDELINE_FEATURES)
+        text0 = guide0 + len(GUIDELINE_FEATURES)
+        driver0 = text0 + len(TEXT_FEATURES)
         circ0 = driver0 + n_drivers
         art0 = circ0 + len(CIRCUMSTANCES)
         for r, c in enumerate(cases):
@@ -177,7 +203,7 @@ class DesignSpace:
             row[9:12] = self.section_stats.get(code_section(c.articles), self.prior)  # type: ignore[arg-type]
             row[_FIXED:frame0] = statutory_features(c.articles, self.penalties)
             row[frame0:guide0] = frame_features(c.frame)
-            row[guide0:driver0] = guideline_features(c)
+            row[guide0:text0] = guideline_features(c)
             row[driver0:circ0] = list(c.drivers.vector().values())
             for name in c.circumstances:
                 if name in circ_col:
@@ -185,6 +211,8 @@ class DesignSpace:
             for a in c.articles:
                 if a in article_col:
                     row[art0 + article_col[a]] = 1.0
+        if self.text is not None and len(cases):
+            rows[:, text0:driver0] = self.text.features([c.facts for c in cases])
         return rows
 
 

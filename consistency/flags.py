@@ -39,6 +39,7 @@ class Flag:
 
     id: str
     expected_months: float | None
+    expected_term_months: float | None  # should a prison term be imposed: what a decided term is measured against
     interval_months: list[float] | None
     deviation: float | None  # log((actual + 1) / (expected + 1)): +1.1 is about three times the expectation
     flag: bool
@@ -139,8 +140,10 @@ def flag_cases(
         if not exp.enough:
             reasons.append(f"类案不足：同罪名类案仅{exp.n_similar}件，预期仅供参考，不作偏离预警")
         elif actual is not None and actual.kind == TERM and exp.kind == TERM and exp.expected_months is not None:
-            deviation = round(math.log1p(actual.months) - math.log1p(exp.expected_months), 4)
-            deviation_months = round(actual.months - exp.expected_months, 1)
+            # a prison term is compared with the term expected should one be imposed, not with "no term"
+            reference = exp.term_months if actual.months > 0 and exp.term_months is not None else exp.expected_months
+            deviation = round(math.log1p(actual.months) - math.log1p(reference), 4)
+            deviation_months = round(actual.months - reference, 1)
             low, high = exp.interval_months or (0.0, 0.0)
             flagged = not low <= actual.months <= high
         elif actual is not None and exp.kind != actual.kind:
@@ -151,6 +154,7 @@ def flag_cases(
             Flag(
                 id=case.id,
                 expected_months=exp.expected_months,
+                expected_term_months=exp.term_months,
                 interval_months=list(exp.interval_months) if exp.interval_months else None,
                 deviation=deviation,
                 flag=flagged,

@@ -2,7 +2,8 @@
 
 * Point estimate: gradient boosting on log(1 + months) of the cases sentenced to a term, over the design matrix of
   :mod:`consistency.design` (charge, sentencing statistics of the charge and the cited provisions, statutory range,
-  drivers, circumstances, court level, province). No term at all (免予刑事处罚, 单处罚金) and life imprisonment or
+  drivers, circumstances, court level, province, and what the wording of the facts predicts:
+  :mod:`consistency.fact_text`). No term at all (免予刑事处罚, 单处罚金) and life imprisonment or
   death are separate classifiers, not sentinel months: a zero among the terms would drag every estimate down.
 * Interval: normalised split-conformal. Out-of-fold residuals are divided by a learnt spread (a second model of
   the absolute residual), and the interval is the prediction ± the nominal quantile of those ratios, so wide charges
@@ -55,7 +56,8 @@ _EVIDENCE = 5
 #: Above this probability of no prison term at all, the expected term is 0 months.
 _NO_TERM = 0.5
 _FOLDS = 3
-_FORMAT = "leian-outcome-model/5"  # 4: the statutory frame, a probation classifier; 5: the sentencing guideline
+#: 4: the statutory frame, a probation classifier; 5: the sentencing guideline; 6: the text of the facts
+_FORMAT = "leian-outcome-model/6"
 #: OpenMP threads for the boosting models. On the two shared cores Leian targets, more threads spin-wait against
 #: each other and the other processes: one thread fitted 3,000 cases in 24 s where the default took minutes.
 THREADS = 1
@@ -70,6 +72,9 @@ class Expectation:
     interval_months: tuple[float, float] | None
     n_similar: int
     evidence: list[str] = field(default_factory=list)
+    #: The term to expect should a prison term be imposed (it differs from ``expected_months`` where no term at all
+    #: is the likelier outcome): a decided prison term is measured against it. None for life or death.
+    term_months: float | None = None
     neighbour_median_months: float | None = None
     probation_share: float | None = None
     expected_fine_yuan: float | None = None
@@ -124,17 +129,27 @@ class OutcomeModel:
         term = sentenced & (y > 0)
         if term.sum() < MIN_SIMILAR:
             raise ValueError(f"too few decided cases with a prison term to learn from ({int(term.sum())})")
-        self.space.fit(cases, np.where(term, y, np.nan))
-        x = self.space.transform(cases)
+        x, stack = self.space.fit_transform(cases, y, sentenced & ~term)
         oof = np.zeros(len(y))
-        rows = np.where(term)[0]
-        for train, held in KFold(_FOLDS, shuffle=True, random_state=self.seed).split(rows):
-            oof[rows[held]] = self._regressor().fit(x[rows[train]], y[rows[train]]).predict(x[rows[held]])
+        text = self.space.text_columns
+        for train, held in KFold(_FOLDS, shuffle=True, random_state=self.seed).split(x):
+            # the held fold's outcomes must reach neither the regression nor the text features it was fitted on,
+            # or the residuals (and with them the interval) come out optimistic
+            fold = x.copy()
+            fold[train, text] = stack.out_of_fold(train)
+            fold[held, text] = stack.predict(train, held)
+            fit_rows, held_rows = train[term[train]], held[term[held]]
+            oof[held_rows] = self._regressor().fit(fold[fit_rows], y[fit_rows]).predict(fold[held_rows])
         self.point = self._regressor().fit(x[term], y[term])
-        residual = np.abs(y[term] - oof[term])
-        self.spread = self._regressor(max_iter=100).fit(x[term], residual)
-        sigma = np.maximum(self.spread.predict(x[term]), 0.05)
-        self.conformal_q = float(np.quantile(residual / sigma, NOMINAL))
+        rows = np.where(term)[0]
+        residual = np.abs(y[rows] - oof[rows])
+        self.spread = self._regressor(max_iter=100).fit(x[rows], residual)
+        # calibrated on spreads predicted out of fold too: in-sample they track their own residuals, and the
+        # quantile of the ratios would come out too small for new cases
+        sigma = np.zeros(len(rows))
+        for train, held in KFold(_FOLDS, shuffle=True, random_state=self.seed).split(rows):
+            sigma[held] = self._regressor(max_iter=100).fit(x[rows[train]], residual[train]).predict(x[rows[held]])
+        self.conformal_q = float(np.quantile(residual / np.maximum(sigma, 0.05), NOMINAL))
         grave = ~sentenced
         if grave.sum() >= 5:
             self.grave = self._classifier().fit(x, grave.astype(int))
@@ -289,16 +304,18 @@ class OutcomeModel:
             allowed = [k for k, ok in lawful if ok]
             kind = max(allowed, key=lambda k: (grave_kinds.count(k), k == LIFE))
             return Expectation(kind=kind, expected_months=None, interval_months=None, penalty=_PENALTY[kind], **common)
-        expected = 0.0 if none > _NO_TERM else math.expm1(max(mu, 0.0))
+        term = math.expm1(max(mu, 0.0))
+        expected = 0.0 if none > _NO_TERM else term
         low, high = math.expm1(max(mu - half, 0.0)), math.expm1(mu + half)
         if none >= 1 - NOMINAL:  # "no term" alone carries the missing share of the interval's mass
             low = 0.0
-        expected, low, high = (_lawful(case, v) for v in (expected, low, high))
+        term, expected, low, high = (_lawful(case, v) for v in (term, expected, low, high))
         penalty = _penalty(frame, expected)
         probation = penalty in ("有期徒刑", "拘役") and expected <= _PROBATION_MAX and "累犯" not in case.circumstances
         return Expectation(
             kind=TERM,
             expected_months=round(expected, 1),
+            term_months=round(term, 1),
             interval_months=(round(min(low, expected), 1), round(max(high, expected), 1)),
             penalty=penalty,
             probation_probability=round(suspended, 3) if probation else 0.0,

@@ -111,8 +111,12 @@ def test_no_term_is_its_own_outcome(docs: list[Judgment], data_dir: Path) -> Non
     robbery, fraud = (next(c for c in decided_cases(_held(docs))[0] if c.charge == k) for k in ("抢劫", "诈骗"))
     none, term = model.predict([robbery, fraud])
     assert none.no_term_probability > 0.5 and none.expected_months == 0 and none.interval_months[0] == 0
-    assert term.no_term_probability < 0.2 and term.expected_months > 0
+    assert term.no_term_probability < 0.2 and term.expected_months > 0 and term.term_months == term.expected_months
     assert model.point_estimates([robbery, fraud])[0][0] == 0
+    # should a prison term be imposed after all, it is a lawful robbery term, and a decided term is measured on it
+    assert none.term_months > 12 and none.lawful_months[0] <= none.term_months <= none.lawful_months[1]
+    (flag,) = flag_cases(model, [robbery], [Target(TERM, months=none.term_months)], exclude_self=False)
+    assert flag.expected_months == 0 and flag.expected_term_months == none.term_months and flag.deviation == 0
 
 
 def test_model_round_trips(model: OutcomeModel, docs: list[Judgment], tmp_path: Path) -> None:

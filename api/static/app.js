@@ -326,6 +326,7 @@ async function expectOutcome() {
     parts.push(el("div", { class: "expected" },
       `预期刑期：${f.expected_penalty} ${months(f.expected_months)}（区间 ${months(f.interval_months[0])}–${months(f.interval_months[1])}），依据类案 ${f.n_similar} 件`));
     const extra = [];
+    if (f.expected_months === 0 && f.expected_term_months) extra.push(`如判处刑罚，预期 ${months(f.expected_term_months)}`);
     if (f.probation_probability > 0) extra.push(`适用缓刑的可能性 ${Math.round(f.probation_probability * 100)}%`);
     if (f.expected_fine_yuan !== null) extra.push(`类案罚金中位数 ${Math.round(f.expected_fine_yuan)} 元`);
     if (extra.length) parts.push(el("div", {}, extra.join("；")));
