@@ -1,7 +1,8 @@
 """Outcome drivers extracted from a judgment: the quantities sentencing rules condition on.
 
 The corpus layer gives charges, statutes, circumstances and money amounts; sentencing also turns on drug
-quantities (毒品数量), injury grades (伤情等级), blood alcohol (血液酒精含量), how often the act was repeated and
+quantities (毒品数量), injury grades (伤情等级), blood alcohol (血液酒精含量), how many animals or plants and how much
+timber a wildlife or forestry crime took (只/株, 立方米), how often the act was repeated and
 the statutory severity bands the court names (数额巨大, 情节严重 …). Each is extracted here from the court's own
 text, with negated mentions (未构成轻微伤) skipped, into one flat, numeric :class:`Drivers` record.
 """
@@ -26,6 +27,9 @@ _DRUG_WEIGHT_RE = re.compile(
 )
 _ALCOHOL_RE = re.compile(rf"({_NUM})\s*(?:mg|毫克)\s*/\s*100\s*(?:ml|毫升|mL|ML)")
 _TIMES_RE = re.compile(rf"(?:先后|共计?|累计|连续)?({_NUM})\s*次")
+# Wildlife and plant crimes are tiered by how many animals or plants (只/头/株) and how much timber (立方米)
+_HEADS_RE = re.compile(rf"({_NUM})\s*(?:只|头|株|棵|羽)")
+_VOLUME_RE = re.compile(rf"({_NUM})\s*(?:立方米|立方|m³)")
 _NEGATED_RE = re.compile(r"(?:未|不|尚未|没有)(?:构成|达到|达)[^，。；]{0,3}$")
 
 #: Injury grade → ordinal severity (0 = none). 轻伤/重伤 without a sub-grade counts as the milder sub-grade.
@@ -76,6 +80,8 @@ class Drivers:
     injury: int = 0  # worst grade, see INJURY_GRADES
     injuries: int = 0  # how many injury findings
     times: int = 0  # largest 共N次 / 先后N次
+    heads: float = 0.0  # the largest number of animals or plants stated (只/头/株/棵/羽)
+    volume_m3: float = 0.0  # the largest volume of timber stated (立方米)
     charges: int = 0
     text_chars: int = 0
     bands: dict[str, int] = field(default_factory=dict)
@@ -83,7 +89,7 @@ class Drivers:
     def vector(self) -> dict[str, float]:
         """The drivers as model features (money and quantities on a log scale)."""
         out = {k: float(v) for k, v in asdict(self).items() if k != "bands"}
-        for key in ("amount_max", "amount_total", "drug_grams", "alcohol_mg", "text_chars"):
+        for key in ("amount_max", "amount_total", "drug_grams", "alcohol_mg", "text_chars", "heads", "volume_m3"):
             out[key] = math.log1p(out[key])
         for name in SEVERITY_BANDS:
             out[f"band:{name}"] = float(self.bands.get(name, 0))
@@ -136,6 +142,8 @@ def extract_drivers(doc: Judgment, text: str | None = None) -> Drivers:
     alcohol = [v for m in _ALCOHOL_RE.finditer(text) if (v := _number(m.group(1))) is not None and v < 1000]
     times = [v for m in _TIMES_RE.finditer(text) if (v := _number(m.group(1))) is not None and v < 1000]
     injury, injuries = _injuries(text)
+    heads = [v for m in _HEADS_RE.finditer(text) if (v := _number(m.group(1))) is not None]
+    volumes = [v for m in _VOLUME_RE.finditer(text) if (v := _number(m.group(1))) is not None]
     return Drivers(
         amount_max=max(amounts, default=0.0),
         amount_total=sum(amounts),
@@ -146,6 +154,8 @@ def extract_drivers(doc: Judgment, text: str | None = None) -> Drivers:
         injury=injury,
         injuries=injuries,
         times=int(max(times, default=0)),
+        heads=max(heads, default=0.0),
+        volume_m3=max(volumes, default=0.0),
         charges=len(doc.charges),
         text_chars=len(text),
         bands={name: 1 for name, rx in _BANDS if rx.search(text)},

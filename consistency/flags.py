@@ -30,6 +30,8 @@ _NUMERIC = {
     "injury": "伤情等级",
     "alcohol_mg": "血液酒精含量",
     "times": "作案次数",
+    "heads": "动植物数量（只、株）",
+    "volume_m3": "林木数量（立方米）",
 }
 
 

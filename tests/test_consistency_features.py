@@ -33,6 +33,13 @@ def test_alcohol_times_and_bands() -> None:
     assert d.bands["数额巨大"] == 1
 
 
+def test_wildlife_and_timber_quantities() -> None:
+    d = _drivers("被告人在禁猎区猎捕野鸡187只、野兔19只，又采伐红豆杉一株，立木蓄积3.5立方米。")
+    assert d.heads == 187
+    assert d.volume_m3 == 3.5
+    assert _drivers("被告人盗窃现金二千元。").heads == 0
+
+
 def test_statutory_ranges_from_the_article_text() -> None:
     text = (
         "第三百一十条 明知是犯罪的人而为其提供隐藏处所、财物，帮助其逃匿或者作假证明包庇的，处三年以下有期徒刑、"
