@@ -119,9 +119,10 @@ class DesignSpace:
         NaN for life or death; ``no_term``: no prison term at all)."""
         self.fit(cases, np.where(no_term, np.nan, log_months))
         stack = TextStack([c.facts for c in cases], log_months, no_term)
-        self.text = stack.model()
+        self.text = None  # the training rows take out-of-fold text features, not the full fit's
         x = self.transform(cases)
         x[:, self.text_columns] = stack.out_of_fold(np.arange(len(cases)))
+        self.text = stack.model()
         return x, stack
 
     @property

@@ -31,7 +31,7 @@ from consistency.audit import batches
 from consistency.design import CaseElements
 from consistency.flags import Flag, flag_cases
 from consistency.legal_frame import guideline_calculation
-from consistency.model import NOMINAL, OutcomeModel
+from consistency.model import NOMINAL, Expectation, OutcomeModel
 from consistency.statutory import load_penalties
 from consistency.targets import DEATH, LIFE, TERM, Target
 from consistency.training import decided_cases
@@ -72,10 +72,10 @@ def lawbench_score(predicted: Sequence[float | None], actual: Sequence[float]) -
     return 100 * (worst - statistics.fmean(distances)) / worst if distances else 0.0
 
 
-def _outside(model: OutcomeModel, cases: Sequence[CaseElements]) -> int:
+def _outside(expectations: Sequence[Expectation]) -> int:
     """Expectations whose point or interval leaves the lawful range of the case."""
     out = 0
-    for e in model.predict(cases):
+    for e in expectations:
         lawful = e.lawful_months
         if lawful is None or e.interval_months is None or e.combined_months is not None:
             continue
@@ -102,15 +102,19 @@ def _charge_medians(train: Sequence[CaseElements], targets: Sequence[Target]) ->
 
 
 def _baselines(
-    model: OutcomeModel, train: Sequence[CaseElements], targets: Sequence[Target], test: Sequence[CaseElements]
+    expectations: Sequence[Expectation],
+    train: Sequence[CaseElements],
+    targets: Sequence[Target],
+    test: Sequence[CaseElements],
 ) -> tuple[list[float], list[float]]:
-    """Per-charge median; and the median of the nearest same-charge cases (per-charge median when too few)."""
+    """Per-charge median; and the median of the nearest same-charge cases (per-charge median when too few), the
+    neighbours being those of each test case's ``expectations``."""
     medians = _charge_medians(train, targets)
     overall = statistics.median(medians.values())
     per_charge = [medians.get(c.charge, overall) for c in test]
     nearest = [
         e.neighbour_median_months if e.neighbour_median_months is not None else fallback
-        for e, fallback in zip(model.predict(test), per_charge, strict=True)
+        for e, fallback in zip(expectations, per_charge, strict=True)
     ]
     return per_charge, nearest
 
@@ -176,15 +180,16 @@ def _answers(
     shown: Sequence[Target],
 ) -> _Answers:
     """Predictions, baselines and flags (against ``shown``, the outcomes with planted outliers) for ``cases``."""
-    per_charge, nearest = _baselines(model, train, targets, cases)
+    expectations = model.predict(cases)
+    per_charge, nearest = _baselines(expectations, train, targets, cases)
     flags = [f for batch in batches(list(range(len(cases)))) for f in flag_cases(
         model, [cases[i] for i in batch], [shown[i] for i in batch], exclude_self=False)]  # fmt: skip
     return _Answers(
         predicted=_predicted_cail(model, cases),
         per_charge=per_charge,
         nearest=nearest,
-        enough=[e.enough for e in model.predict(cases)],
-        outside=_outside(model, cases),
+        enough=[e.enough for e in expectations],
+        outside=_outside(expectations),
         flags=flags,
     )
 
